@@ -1,0 +1,100 @@
+/* aat-private.h: struct layouts of the boxed values, for the library's own hot paths.
+ * Never installed. Public code goes through the accessors. */
+#pragma once
+
+#include "aat.h"
+
+G_BEGIN_DECLS
+
+struct _AatOrder
+{
+  gint ref_count;
+  AatOrderType type;
+  AatSide side;
+  AatOrderFlag flag;
+  AatTimeInForce tif;
+  AatOrderStatus status;
+  AatOrderType stop_target;    /* MARKET or LIMIT once a stop triggers */
+  guint64 id;
+  AatTime timestamp;
+  AatTime expire_time;
+  AatInstrument *instrument;
+  AatExchangeType *exchange;
+  double volume;
+  double price;
+  double stop_price;
+  double notional;
+  double filled;
+  double fill_value;           /* sum of fill volume × price, for the average */
+  double fees;
+  char *client_id;
+  AatStrategy *strategy;       /* owner, weak: set by the engine */
+  guint64 parent_id;           /* execution-policy parent, or 0 */
+};
+
+struct _AatTrade
+{
+  gint ref_count;
+  AatSide side;                /* the taker's side */
+  guint64 id;
+  AatTime timestamp;
+  AatInstrument *instrument;
+  AatExchangeType *exchange;
+  double price;
+  double volume;
+  double fee;
+  double slippage;
+  AatOrder *taker;             /* owned, nullable */
+  GPtrArray *makers;           /* owned AatOrder*, nullable (lazily created) */
+};
+
+struct _AatBar
+{
+  gint ref_count;
+  AatTime timestamp;           /* the bar's start */
+  AatTime interval;            /* its length, 0 if unknown */
+  AatInstrument *instrument;
+  AatExchangeType *exchange;
+  double open, high, low, close, volume;
+};
+
+struct _AatQuote
+{
+  gint ref_count;
+  AatTime timestamp;
+  AatTime interval;            /* 0 for a quote, the bar length for a quote bar */
+  AatInstrument *instrument;
+  AatExchangeType *exchange;
+  double bid, bid_size, ask, ask_size;
+  double bid_open, ask_open;   /* quote bars: the first quote of the bar */
+};
+
+typedef enum {
+  AAT_PAYLOAD_NONE,
+  AAT_PAYLOAD_TRADE,
+  AAT_PAYLOAD_ORDER,
+  AAT_PAYLOAD_BAR,
+  AAT_PAYLOAD_QUOTE,
+} AatPayloadKind;
+
+struct _AatEvent
+{
+  gint ref_count;
+  AatEventType type;
+  AatTime timestamp;
+  AatPayloadKind kind;
+  gpointer payload;            /* owned: AatTrade, AatOrder, AatBar or AatQuote by kind */
+  char *message;               /* DATA and ERROR */
+};
+
+void _aat_order_set_strategy (AatOrder *self, AatStrategy *strategy);
+
+/* Mutable reuse: a value whose only reference is the producer's can be rewritten in place
+ * instead of allocating a new one per event. */
+static inline gboolean
+aat_value_is_exclusive (const gint *ref_count)
+{
+  return g_atomic_int_get (ref_count) == 1;
+}
+
+G_END_DECLS
