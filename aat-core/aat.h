@@ -23,6 +23,7 @@
 #include "aat-engine.h"
 #include "aat-indicators.h"
 #include "aat-module.h"
+#include "aat-registry.h"
 #include "aat-config.h"
 
 #undef __AAT_H_INSIDE__
