@@ -58,6 +58,12 @@ typedef enum {
   AAT_PLUGIN_KIND_EXECUTION_POLICY,
 } AatPluginKind;
 
+/**
+ * AatModule:
+ *
+ * A loaded plugin module, as handed to its #AatModuleInitFunc. Opaque; modules stay
+ * resident for the life of the process.
+ */
 typedef struct _AatModule AatModule;
 
 /**
@@ -122,5 +128,7 @@ AAT_AVAILABLE_IN_ALL
 const char *aat_module_get_path (AatModule *module);
 AAT_AVAILABLE_IN_ALL
 const char *aat_module_get_name (AatModule *module);
+AAT_AVAILABLE_IN_ALL
+const char *aat_module_get_version (AatModule *module);
 
 G_END_DECLS
