@@ -170,4 +170,14 @@ gboolean aat_order_book_get_last_trade_price (AatOrderBook *self, double *price)
 AAT_AVAILABLE_IN_ALL
 void aat_order_book_clear (AatOrderBook *self);
 
+/* Statistics and diagnostics. */
+AAT_AVAILABLE_IN_ALL
+gint64 aat_order_book_get_traded_volume (AatOrderBook *self);
+AAT_AVAILABLE_IN_ALL
+guint64 aat_order_book_get_trade_count (AatOrderBook *self);
+AAT_AVAILABLE_IN_ALL
+gsize aat_order_book_get_memory_size (AatOrderBook *self);
+AAT_AVAILABLE_IN_ALL
+char *aat_order_book_check_consistency (AatOrderBook *self);
+
 G_END_DECLS
