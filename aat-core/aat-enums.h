@@ -254,4 +254,52 @@ typedef enum {
   AAT_REJECT_REASON_EXCHANGE,
 } AatRejectReason;
 
+/**
+ * AatFillTiming:
+ * @AAT_FILL_TIMING_NEXT: a market order fills against the next bar's open, the next
+ *   trade, or the next quote
+ * @AAT_FILL_TIMING_IMMEDIATE: a market order fills at once, at the current bar's close
+ *   (market on close), the latest quote, or the latest trade
+ *
+ * When the simulated broker fills market orders.
+ */
+typedef enum {
+  AAT_FILL_TIMING_NEXT,
+  AAT_FILL_TIMING_IMMEDIATE,
+} AatFillTiming;
+
+/**
+ * AatCommissionModel:
+ * @AAT_COMMISSION_MODEL_NONE: no commission
+ * @AAT_COMMISSION_MODEL_PERCENT: a percentage of the traded value
+ * @AAT_COMMISSION_MODEL_PER_SHARE: an amount per share, with a minimum per fill and a
+ *   maximum as a percentage of the traded value
+ * @AAT_COMMISSION_MODEL_PER_CONTRACT: a fixed amount per contract (futures-like)
+ *
+ * How the simulated broker charges fees.
+ */
+typedef enum {
+  AAT_COMMISSION_MODEL_NONE,
+  AAT_COMMISSION_MODEL_PERCENT,
+  AAT_COMMISSION_MODEL_PER_SHARE,
+  AAT_COMMISSION_MODEL_PER_CONTRACT,
+} AatCommissionModel;
+
+/**
+ * AatSlippageModel:
+ * @AAT_SLIPPAGE_MODEL_NONE: fills at the model price
+ * @AAT_SLIPPAGE_MODEL_BPS: the price moves against the taker by a number of basis points
+ * @AAT_SLIPPAGE_MODEL_TICKS: the price moves against the taker by a number of ticks
+ * @AAT_SLIPPAGE_MODEL_VOLUME_SHARE: a fill takes at most a share of the bar's volume;
+ *   the rest waits for later bars
+ *
+ * How the simulated broker models slippage.
+ */
+typedef enum {
+  AAT_SLIPPAGE_MODEL_NONE,
+  AAT_SLIPPAGE_MODEL_BPS,
+  AAT_SLIPPAGE_MODEL_TICKS,
+  AAT_SLIPPAGE_MODEL_VOLUME_SHARE,
+} AatSlippageModel;
+
 G_END_DECLS

@@ -30,6 +30,8 @@ struct _AatOrder
   char *client_id;
   AatStrategy *strategy;       /* owner, weak: set by the engine */
   guint64 parent_id;           /* execution-policy parent, or 0 */
+  gboolean acked;              /* the engine has delivered on_received */
+  gboolean placed;             /* the engine has assigned an id */
 };
 
 struct _AatTrade
@@ -97,4 +99,32 @@ aat_value_is_exclusive (const gint *ref_count)
   return g_atomic_int_get (ref_count) == 1;
 }
 
+G_END_DECLS
+
+G_BEGIN_DECLS
+/* Strategy internals, shared with the engine. */
+typedef struct {
+  char *name;
+  AatEngine *engine;          /* weak: set while added to an engine */
+  gboolean halted;
+  guint error_count;
+  gboolean subscribed_any;    /* FALSE: receives every instrument */
+  guint index;                /* position in the engine's strategy array */
+} AatStrategyPrivate;
+
+AatStrategyPrivate *_aat_strategy_get_private (AatStrategy *self);
+void _aat_strategy_attach (AatStrategy *self, AatEngine *engine, guint index);
+
+/* Engine internals used by strategies and exchanges. */
+void _aat_engine_subscribe (AatEngine *self, AatStrategy *strategy, AatInstrument *instrument);
+guint _aat_engine_add_periodic (AatEngine *self, AatStrategy *strategy, double seconds,
+                                AatPeriodicFunc func, gpointer user_data, GDestroyNotify notify);
+void _aat_engine_remove_periodic (AatEngine *self, guint id);
+void _aat_engine_report_error (AatEngine *self, AatStrategy *strategy, const GError *error);
+void _aat_engine_push_event (AatEngine *self, AatExchange *source, AatEvent *event);
+void _aat_engine_response (AatEngine *self, AatExchange *source, AatEventType type,
+                           AatOrder *order, AatTrade *trade, const char *reason);
+GArray *_aat_engine_price_history (AatEngine *self, AatInstrument *instrument);
+void _aat_exchange_attach (AatExchange *self, AatEngine *engine);
+void _aat_portfolio_add_strategy (AatPortfolio *self, AatStrategy *strategy);
 G_END_DECLS
