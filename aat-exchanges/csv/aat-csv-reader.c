@@ -1235,8 +1235,16 @@ aat_csv_source_open (const char *path, const AatCsvOptions *options, GError **er
   else if (options->header >= 0)
     header = options->header > 0;
   else
-    header = !(g_ascii_isdigit (fields[0].str[0]) || fields[0].str[0] == '-' ||
-               fields[0].str[0] == '+');
+    {
+      /* A header has no field that starts like a number or a date. */
+      header = TRUE;
+      for (int i = 0; i < n && header; i++)
+        {
+          char c = fields[i].str[0] == '-' || fields[i].str[0] == '+' || fields[i].str[0] == '.'
+                   ? fields[i].str[1] : fields[i].str[0];
+          header = !g_ascii_isdigit (c);
+        }
+    }
 
   if (options->columns && *options->columns)
     {

@@ -110,8 +110,8 @@ typedef enum {
  * @columns: (nullable): comma-separated column roles by position ("time,open,high,low,
  *   close,volume"; "-" skips a column); %NULL maps by header, or by the kind's default
  *   layout when the file has no header
- * @header: 1 if the first line is a header, 0 if not, -1 to detect it (a header's first
- *   field does not start with a digit or a sign)
+ * @header: 1 if the first line is a header, 0 if not, -1 to detect it (no field of a
+ *   header starts with a digit, or a sign or point and a digit)
  * @delimiter: the field separator, usually ','
  * @time_format: (nullable): a strftime-like format (%Y %m %d %H %M %S, %S accepting a
  *   fraction), or "ms-since-midnight", "unix", "unix-ms", "unix-us", "unix-ns"; %NULL
