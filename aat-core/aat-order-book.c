@@ -63,10 +63,12 @@ typedef struct {
   guint32 pad;
 } Level;
 
+/* A hash slot: 32 bits of the id (folded) and the node. The home position is a function
+ * of the tag alone, so deletion and resizing never read the nodes; a lookup reads the
+ * node only when the tag matches, to confirm the full id. */
 typedef struct {
-  guint64 id;              /* 0: empty */
-  guint32 node;
-  guint32 pad;
+  guint32 tag;
+  guint32 node;            /* NIL: empty */
 } Slot;
 
 typedef struct {
@@ -87,6 +89,7 @@ typedef struct {
   guint32 node;            /* an existing node (triggered stop, changed order) or NIL */
   gboolean owned;          /* user_data is an #AatOrder to reference if it stays */
   gboolean silent;         /* rest without an OPEN event (re-submitted by a change) */
+  guint32 slot;            /* the free hash slot for a new id, or NIL */
 } Taker;
 
 struct _AatOrderBook
@@ -125,6 +128,8 @@ struct _AatOrderBook
   gint64 min_buy_stop;     /* conservative bounds over the waiting stops */
   gint64 max_sell_stop;
   GArray *triggered;       /* guint32 nodes, in order of triggering */
+  guint n_stops;           /* stops->len, read on every trade without a pointer chase */
+  gboolean have_triggered; /* triggered->len > 0 */
   gboolean draining;
   gboolean busy;           /* inside an operation: the event function must not call in */
 
@@ -223,7 +228,19 @@ emit (AatOrderBook *self, AatEventType type, AatSide side, guint64 id, guint64 m
 
 /* ---- node pool ------------------------------------------------------------------- */
 
-static guint32
+static G_GNUC_NO_INLINE void
+node_pool_grow (AatOrderBook *self)
+{
+  /* 1.5x: the pool is most of the book's memory, so keep the slack small. */
+  guint32 cap = self->nodes_alloc ? (self->nodes_alloc + self->nodes_alloc / 2 + 15) & ~15u : 64;
+
+  if (cap <= self->nodes_alloc || cap >= NIL)
+    g_error ("AatOrderBook: too many working orders");
+  self->nodes = g_renew (Node, self->nodes, cap);
+  self->nodes_alloc = cap;
+}
+
+static inline guint32
 node_alloc (AatOrderBook *self)
 {
   guint32 n = self->free_head;
@@ -234,11 +251,7 @@ node_alloc (AatOrderBook *self)
       return n;
     }
   if (G_UNLIKELY (self->nodes_used == self->nodes_alloc))
-    {
-      guint32 cap = self->nodes_alloc ? self->nodes_alloc * 2 : 64;
-      self->nodes = g_renew (Node, self->nodes, cap);
-      self->nodes_alloc = cap;
-    }
+    node_pool_grow (self);
   return self->nodes_used++;
 }
 
@@ -258,26 +271,38 @@ node_release (AatOrderBook *self, guint32 n)
 /* ---- id hash --------------------------------------------------------------------- */
 
 static inline guint32
-hash_home (guint64 id, guint32 mask)
+hash_tag (guint64 id)
 {
-  return (guint32) ((id * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32) & mask;
+  return (guint32) id ^ (guint32) (id >> 32);
 }
 
 static inline guint32
-hash_lookup (AatOrderBook *self, guint64 id)
+hash_home (guint32 tag, guint32 mask)
+{
+  return (guint32) (((guint64) tag * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32) & mask;
+}
+
+/* The slot holding @id, or the empty slot ending its probe sequence. */
+static inline guint32
+hash_probe (const AatOrderBook *self, guint64 id)
 {
   guint32 mask = self->slot_mask;
-  guint32 i = hash_home (id, mask);
+  guint32 tag = hash_tag (id);
+  guint32 i = hash_home (tag, mask);
 
   for (;;)
     {
       const Slot *s = &self->slots[i];
-      if (s->id == id)
-        return s->node;
-      if (s->id == 0)
-        return NIL;
+      if (s->node == NIL || (s->tag == tag && self->nodes[s->node].id == id))
+        return i;
       i = (i + 1) & mask;
     }
+}
+
+static inline guint32
+hash_lookup (const AatOrderBook *self, guint64 id)
+{
+  return self->slots[hash_probe (self, id)].node;
 }
 
 static void
@@ -287,31 +312,47 @@ hash_resize (AatOrderBook *self, guint32 cap)
   guint32 old_cap = old ? self->slot_mask + 1 : 0;
   guint32 i;
 
-  self->slots = g_new0 (Slot, cap);
+  self->slots = g_new (Slot, cap);
+  memset (self->slots, 0xff, cap * sizeof (Slot));
   self->slot_mask = cap - 1;
   for (i = 0; i < old_cap; i++)
-    if (old[i].id != 0)
+    if (old[i].node != NIL)
       {
-        guint32 j = hash_home (old[i].id, self->slot_mask);
-        while (self->slots[j].id != 0)
+        guint32 j = hash_home (old[i].tag, self->slot_mask);
+        while (self->slots[j].node != NIL)
           j = (j + 1) & self->slot_mask;
         self->slots[j] = old[i];
       }
   g_free (old);
 }
 
+/* Inserts an id known to be absent. */
 static inline void
 hash_insert (AatOrderBook *self, guint64 id, guint32 node)
 {
-  guint32 i;
+  guint32 i, tag = hash_tag (id);
 
   if (G_UNLIKELY ((self->slots_used + 1) * 2 > self->slot_mask + 1))
     hash_resize (self, (self->slot_mask + 1) * 2);
-  i = hash_home (id, self->slot_mask);
-  while (self->slots[i].id != 0)
+  i = hash_home (tag, self->slot_mask);
+  while (self->slots[i].node != NIL)
     i = (i + 1) & self->slot_mask;
-  self->slots[i].id = id;
+  self->slots[i].tag = tag;
   self->slots[i].node = node;
+  self->slots_used++;
+}
+
+/* Inserts an absent id at the empty slot its probe found, if nothing moved since. */
+static inline void
+hash_insert_at (AatOrderBook *self, guint32 slot, guint64 id, guint32 node)
+{
+  if (G_UNLIKELY (slot == NIL || (self->slots_used + 1) * 2 > self->slot_mask + 1))
+    {
+      hash_insert (self, id, node);
+      return;
+    }
+  self->slots[slot].tag = hash_tag (id);
+  self->slots[slot].node = node;
   self->slots_used++;
 }
 
@@ -319,15 +360,11 @@ static inline void
 hash_remove (AatOrderBook *self, guint64 id)
 {
   guint32 mask = self->slot_mask;
-  guint32 i = hash_home (id, mask);
+  guint32 i = hash_probe (self, id);
   guint32 j;
 
-  while (self->slots[i].id != id)
-    {
-      if (G_UNLIKELY (self->slots[i].id == 0))
-        return;
-      i = (i + 1) & mask;
-    }
+  if (G_UNLIKELY (self->slots[i].node == NIL))
+    return;
   /* Backward-shift deletion: pull later members of the cluster into the hole when their
    * home position does not lie cyclically in (hole, their slot]. */
   j = i;
@@ -335,16 +372,16 @@ hash_remove (AatOrderBook *self, guint64 id)
     {
       guint32 k;
       j = (j + 1) & mask;
-      if (self->slots[j].id == 0)
+      if (self->slots[j].node == NIL)
         break;
-      k = hash_home (self->slots[j].id, mask);
+      k = hash_home (self->slots[j].tag, mask);
       if (((j - k) & mask) >= ((j - i) & mask))
         {
           self->slots[i] = self->slots[j];
           i = j;
         }
     }
-  self->slots[i].id = 0;
+  self->slots[i].node = NIL;
   self->slots_used--;
 }
 
@@ -596,6 +633,7 @@ stops_check (AatOrderBook *self, gint64 trade_price)
       if (buy ? trade_price >= s[i].stop_price : trade_price <= s[i].stop_price)
         {
           g_array_append_val (self->triggered, s[i].node);
+          self->have_triggered = TRUE;
           continue;
         }
       if (buy)
@@ -605,6 +643,7 @@ stops_check (AatOrderBook *self, gint64 trade_price)
       s[j++] = s[i];
     }
   g_array_set_size (self->stops, j);
+  self->n_stops = j;
   self->min_buy_stop = min_buy;
   self->max_sell_stop = max_sell;
 }
@@ -629,7 +668,7 @@ record_trade (AatOrderBook *self, gint64 price, gint64 volume)
   self->last_trade = price;
   self->traded_volume += volume;
   self->trade_count++;
-  if (G_UNLIKELY (self->stops->len > 0))
+  if (G_UNLIKELY (self->n_stops > 0))
     stops_check (self, price);
 }
 
@@ -856,6 +895,7 @@ static void
 execute (AatOrderBook *self, const Taker *t)
 {
   gint64 remaining = t->volume;
+  guint64 trades_before = self->trade_count;
   gboolean rest = FALSE;
   guint32 n;
 
@@ -927,7 +967,9 @@ execute (AatOrderBook *self, const Taker *t)
           aat_order_ref (t->user_data);
           self->nodes[n].bits = NODE_OWNED;
         }
-      hash_insert (self, t->id, n);
+      /* Matching deletes from the hash, which can move slots: reuse the probe's slot
+       * only when nothing traded. */
+      hash_insert_at (self, self->trade_count == trades_before ? t->slot : NIL, t->id, n);
     }
   else
     self->nodes[n].bits &= ~(NODE_STOP | NODE_NOTIONAL);
@@ -943,12 +985,12 @@ execute (AatOrderBook *self, const Taker *t)
 }
 
 /* Runs the stops triggered by the operation that just finished, and those they trigger. */
-static void
-drain_triggered (AatOrderBook *self)
+static G_GNUC_NO_INLINE void
+drain_triggered_slow (AatOrderBook *self)
 {
   guint i;
 
-  if (G_LIKELY (self->triggered->len == 0) || self->draining)
+  if (self->draining)
     return;
   self->draining = TRUE;
   for (i = 0; i < self->triggered->len; i++)
@@ -968,10 +1010,19 @@ drain_triggered (AatOrderBook *self)
       t.node = n;
       t.owned = FALSE;
       t.silent = FALSE;
+      t.slot = NIL;
       execute (self, &t);
     }
   g_array_set_size (self->triggered, 0);
+  self->have_triggered = FALSE;
   self->draining = FALSE;
+}
+
+static inline void
+drain_triggered (AatOrderBook *self)
+{
+  if (G_UNLIKELY (self->have_triggered))
+    drain_triggered_slow (self);
 }
 
 /* ---- GObject ---------------------------------------------------------------------- */
@@ -1079,7 +1130,7 @@ aat_order_book_init (AatOrderBook *self)
   self->max_sell_stop = G_MININT64;
   self->stops = g_array_new (FALSE, FALSE, sizeof (Stop));
   self->triggered = g_array_new (FALSE, FALSE, sizeof (guint32));
-  hash_resize (self, 128);
+  hash_resize (self, 64);
 }
 
 /**
@@ -1148,6 +1199,7 @@ add_internal (AatOrderBook *self, const AatBookOrder *order, gboolean owned)
 {
   gboolean notional;
   gboolean stop;
+  guint32 slot;
   Taker t;
 
   if (order->id == 0)
@@ -1184,7 +1236,8 @@ add_internal (AatOrderBook *self, const AatBookOrder *order, gboolean owned)
         return AAT_REJECT_REASON_OUT_OF_RANGE;
     }
 
-  if (hash_lookup (self, order->id) != NIL)
+  slot = hash_probe (self, order->id);
+  if (self->slots[slot].node != NIL)
     return AAT_REJECT_REASON_DUPLICATE_ID;
 
   if ((order->type == AAT_ORDER_TYPE_LIMIT || order->type == AAT_ORDER_TYPE_STOP_LIMIT)
@@ -1211,10 +1264,11 @@ add_internal (AatOrderBook *self, const AatBookOrder *order, gboolean owned)
           aat_order_ref (order->user_data);
           node->bits |= NODE_OWNED;
         }
-      hash_insert (self, order->id, n);
+      hash_insert_at (self, slot, order->id, n);
       s.node = n;
       s.stop_price = order->stop_price;
       g_array_append_val (self->stops, s);
+      self->n_stops = self->stops->len;
       if (order->side == AAT_SIDE_BUY)
         self->min_buy_stop = MIN (self->min_buy_stop, order->stop_price);
       else
@@ -1233,6 +1287,7 @@ add_internal (AatOrderBook *self, const AatBookOrder *order, gboolean owned)
   t.node = NIL;
   t.owned = owned;
   t.silent = FALSE;
+  t.slot = slot;
   execute (self, &t);
   drain_triggered (self);
   return AAT_REJECT_REASON_NONE;
@@ -1331,6 +1386,7 @@ aat_order_book_cancel (AatOrderBook *self, guint64 id)
       gint i = stops_find (self, n);
       if (i >= 0)
         g_array_remove_index (self->stops, (guint) i);
+      self->n_stops = self->stops->len;
     }
   else
     level_unlink (self, n);
@@ -1414,6 +1470,7 @@ aat_order_book_change_raw (AatOrderBook *self, guint64 id, gint64 price, gint64 
   t.node = n;
   t.owned = FALSE;
   t.silent = TRUE;
+  t.slot = NIL;
   execute (self, &t);
   drain_triggered (self);
   self->busy = FALSE;
@@ -2029,10 +2086,13 @@ aat_order_book_check_consistency (AatOrderBook *self)
     if (self->nodes[k].id != 0)
       live++;
   for (k = 0; k <= self->slot_mask; k++)
-    if (self->slots[k].id != 0)
+    if (self->slots[k].node != NIL)
       {
+        guint32 m = self->slots[k].node;
         ids++;
-        if (self->nodes[self->slots[k].node].id != self->slots[k].id)
+        if (m >= self->nodes_used || self->nodes[m].id == 0
+            || hash_tag (self->nodes[m].id) != self->slots[k].tag
+            || hash_lookup (self, self->nodes[m].id) != m)
           return g_strdup_printf ("hash slot %u points at the wrong node", k);
       }
   if (ids != self->slots_used || live != orders + self->stops->len || ids != live)
@@ -2058,7 +2118,7 @@ aat_order_book_clear (AatOrderBook *self)
   release_all (self);
   self->nodes_used = 0;
   self->free_head = NIL;
-  memset (self->slots, 0, (gsize) (self->slot_mask + 1) * sizeof (Slot));
+  memset (self->slots, 0xff, (gsize) (self->slot_mask + 1) * sizeof (Slot));
   self->slots_used = 0;
   if (self->span > 0)
     {
@@ -2070,6 +2130,7 @@ aat_order_book_clear (AatOrderBook *self)
   self->n_orders = 0;
   self->resting_volume = 0;
   g_array_set_size (self->stops, 0);
+  self->n_stops = 0;
   self->min_buy_stop = G_MAXINT64;
   self->max_sell_stop = G_MININT64;
 }
