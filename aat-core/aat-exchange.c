@@ -36,6 +36,7 @@ typedef struct {
   AatEngine *engine;          /* weak */
   /* simulated broker */
   GPtrArray *pending;         /* AatOrder*, in arrival order */
+  GPtrArray *scratch;         /* reused snapshot of pending, so simulate() does not allocate */
   GHashTable *triggered;      /* stop-limit orders whose trigger fired: id set */
   GArray *last;               /* LastSeen by instrument index */
   AatFillTiming fill_timing;
@@ -121,6 +122,7 @@ aat_exchange_finalize (GObject *object)
 
   g_free (priv->name);
   g_ptr_array_unref (priv->pending);
+  g_ptr_array_unref (priv->scratch);
   g_hash_table_unref (priv->triggered);
   g_array_unref (priv->last);
   G_OBJECT_CLASS (aat_exchange_parent_class)->finalize (object);
@@ -301,6 +303,7 @@ aat_exchange_init (AatExchange *self)
   AatExchangePrivate *priv = PRIV (self);
 
   priv->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) aat_order_unref);
+  priv->scratch = g_ptr_array_new_with_free_func ((GDestroyNotify) aat_order_unref);
   priv->triggered = g_hash_table_new (g_int64_hash, g_int64_equal);
   priv->last = g_array_new (FALSE, TRUE, sizeof (LastSeen));
   priv->volume_share = 0.025;
@@ -1024,7 +1027,7 @@ aat_exchange_simulate (AatExchange *self, AatEvent *event)
   if (priv->pending->len > 0)
     {
       /* Work on a snapshot: emitting fills may cancel or add orders. */
-      g_autoptr (GPtrArray) work = g_ptr_array_new_with_free_func ((GDestroyNotify) aat_order_unref);
+      GPtrArray *work = priv->scratch;
       ts = event->kind == AAT_PAYLOAD_BAR ? ((AatBar *) event->payload)->timestamp : event->timestamp;
       for (guint i = 0; i < priv->pending->len; i++)
         if (((AatOrder *) priv->pending->pdata[i])->instrument == instrument)
@@ -1045,6 +1048,7 @@ aat_exchange_simulate (AatExchange *self, AatEvent *event)
           if (!isnan (px))
             sim_fill (self, order, px, available, event->kind == AAT_PAYLOAD_BAR ? ts : event->timestamp);
         }
+      g_ptr_array_set_size (work, 0);
       for (guint i = priv->pending->len; i > 0; i--)
         {
           AatOrder *order = priv->pending->pdata[i - 1];
