@@ -49,7 +49,10 @@ bench_csv (int argc, char **argv)
   for (int i = 1; i < argc; i++)
     {
       if (strcmp (argv[i], "--repeat") == 0 && i + 1 < argc)
-        repeat = (guint) MAX (1, atoi (argv[++i]));
+        {
+          int n = atoi (argv[++i]);
+          repeat = (guint) MAX (1, n);
+        }
       else if (argv[i][0] != '-' && path == NULL)
         path = g_strdup (argv[i]);
       else
