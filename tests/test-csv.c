@@ -491,6 +491,13 @@ test_bad_row_bad_date (TmpFixture *fx, gconstpointer data)
 }
 
 static void
+test_bad_row_quote (TmpFixture *fx, gconstpointer data)
+{
+  expect_bad_row (fx, "Date,Open,High,Low,Close\n2020-01-02,\"1,2,0.5,1.5\n",
+                  ":2: field 2: unterminated quote");
+}
+
+static void
 test_bad_row_backwards (TmpFixture *fx, gconstpointer data)
 {
   expect_bad_row (fx, "Date,Open,High,Low,Close\n2020-01-02,1,2,0.5,1.5\n2020-01-02,1,2,0.5,1.5\n2020-01-01,1,2,0.5,1.5\n",
@@ -506,6 +513,7 @@ test_bad_row_skip (TmpFixture *fx, gconstpointer data)
                                     "2020-01-02,1,2,0.5\n"
                                     "2020-01-03,1,2,0.5,abc,10\n"
                                     "2020-01-0x,1,2,0.5,1.5,10\n"
+                                    "2020-01-04,\"1,2,0.5,1.5,10\n"
                                     "2020-01-06,1,2,0.5,2.5,10\n");
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) rows = NULL;
@@ -517,8 +525,8 @@ test_bad_row_skip (TmpFixture *fx, gconstpointer data)
   rows = read_rows (path, &options, &skipped, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 2);
-  g_assert_cmpuint (skipped, ==, 3);
-  g_assert_cmpuint (ROW (rows, 1)->line, ==, 6);
+  g_assert_cmpuint (skipped, ==, 4);
+  g_assert_cmpuint (ROW (rows, 1)->line, ==, 7);
   g_assert_cmpfloat (ROW (rows, 1)->close, ==, 2.5);
 }
 
@@ -886,6 +894,7 @@ main (int argc, char **argv)
   g_test_add ("/csv/bad-row/missing-field", TmpFixture, NULL, tmp_setup, test_bad_row_missing_field, tmp_teardown);
   g_test_add ("/csv/bad-row/not-a-number", TmpFixture, NULL, tmp_setup, test_bad_row_not_a_number, tmp_teardown);
   g_test_add ("/csv/bad-row/bad-date", TmpFixture, NULL, tmp_setup, test_bad_row_bad_date, tmp_teardown);
+  g_test_add ("/csv/bad-row/unterminated-quote", TmpFixture, NULL, tmp_setup, test_bad_row_quote, tmp_teardown);
   g_test_add ("/csv/bad-row/backwards", TmpFixture, NULL, tmp_setup, test_bad_row_backwards, tmp_teardown);
   g_test_add ("/csv/bad-row/skip", TmpFixture, NULL, tmp_setup, test_bad_row_skip, tmp_teardown);
   g_test_add ("/csv/missing-file", TmpFixture, NULL, tmp_setup, test_missing_file, tmp_teardown);

@@ -155,9 +155,32 @@ reader_fill (AatCsvReader *self, GError **error)
     {
       if (self->cap >= READER_MAX_LINE)
         {
+          /* Drop the rest of the line, so that a caller skipping bad rows can go on. */
+          self->line++;
+          for (;;)
+            {
+              char *nl;
+
+              do
+                n = read (self->fd, self->buf, self->cap);
+              while (n < 0 && errno == EINTR);
+              if (n <= 0)
+                {
+                  self->pos = self->end = 0;
+                  self->eof = TRUE;
+                  break;
+                }
+              nl = memchr (self->buf, '\n', n);
+              if (nl != NULL)
+                {
+                  self->pos = nl - self->buf + 1;
+                  self->end = n;
+                  break;
+                }
+            }
           g_set_error (error, AAT_CSV_ERROR, AAT_CSV_ERROR_BAD_ROW,
                        "%s:%" G_GUINT64_FORMAT ": line longer than %d bytes", self->path,
-                       self->line + 1, READER_MAX_LINE);
+                       self->line, READER_MAX_LINE);
           return FALSE;
         }
       self->cap *= 2;
@@ -1491,9 +1514,22 @@ aat_csv_source_next (AatCsvSource *self, AatCsvRow *row, GError **error)
         }
       else
         {
-          n = aat_csv_reader_next (self->reader, &fields, error);
+          GError *local = NULL;
+
+          n = aat_csv_reader_next (self->reader, &fields, &local);
+          if (G_UNLIKELY (n < 0 && self->bad_rows == AAT_CSV_BAD_ROWS_SKIP &&
+                          g_error_matches (local, AAT_CSV_ERROR, AAT_CSV_ERROR_BAD_ROW)))
+            {
+              /* An unclosed quote or an overlong line: the reader has moved past it. */
+              self->skipped++;
+              g_debug ("skipped: %s", local->message);
+              g_error_free (local);
+              continue;
+            }
           if (n <= 0)
             {
+              if (local)
+                g_propagate_error (error, local);
               self->done = TRUE;
               return FALSE;
             }
