@@ -17,10 +17,10 @@
  *   backtest allocates nothing per event in steady state.
  * - Strategy orders go into the same books with aat_order_book_add(), which keeps the
  *   #AatOrder as the order's user pointer; flow orders use the raw API with a %NULL user
- *   pointer. So an event whose user pointer is set concerns a strategy order, and fills
- *   are reported with aat_exchange_emit_fill() at the book's execution price. The engine
- *   only queues those responses, so calling it from the book callback never re-enters
- *   the book.
+ *   pointer. So an event whose user pointer is set concerns a strategy order; its fill
+ *   (at the book's execution price) or cancel is queued as a Report and handed to the
+ *   engine by flush_reports() once the book operation has returned, because the engine
+ *   may deliver it at once and the strategy may then call back into the book.
  *
  * Modes. The engine treats an exchange as pull (history) when its class implements
  * next_event(), and counts the others as live sources that end with an EXIT event. So the
@@ -47,6 +47,15 @@ typedef struct {
   gint64 price;
   gint64 volume;
 } Record;
+
+/* A report about a strategy order, held until the book operation that caused it returns:
+ * the engine may deliver a report at once, and its strategy may then call into the book. */
+typedef struct {
+  AatEventType type;        /* TRADE (a fill) or CANCEL */
+  AatOrder *order;          /* owned */
+  double volume, price;
+  AatTime timestamp;
+} Report;
 
 typedef struct {
   AatSyntheticExchange *self;
@@ -87,6 +96,7 @@ typedef struct {
   guint ring_cap, ring_head, ring_len;
   AatEvent *trade_event;
   AatEvent *order_event;
+  GQueue reports;           /* Report*, see flush_reports() */
   /* simulation mode */
   GSource *timer;
   gint64 sim_t0;
@@ -174,12 +184,53 @@ ring_push (AatSyntheticExchangePrivate *priv, AatEventType type, AatSide side, g
 /* ---- the books ---- */
 
 static void
+queue_report (AatSyntheticExchangePrivate *priv, AatEventType type, AatOrder *order, double volume, double price)
+{
+  Report *r = g_new (Report, 1);
+
+  r->type = type;
+  r->order = aat_order_ref (order);
+  r->volume = volume;
+  r->price = price;
+  r->timestamp = priv->now;
+  g_queue_push_tail (&priv->reports, r);
+}
+
+/* Hands queued reports to the engine. Called after each book operation, never from the
+ * book's callback; a strategy reacting to a report may place orders, which queue and
+ * flush their own reports, so this pops before emitting. */
+static void
+flush_reports (AatSyntheticExchange *self)
+{
+  AatSyntheticExchangePrivate *priv = PRIV (self);
+  Report *r;
+
+  while ((r = g_queue_pop_head (&priv->reports)) != NULL)
+    {
+      if (r->type == AAT_EVENT_TYPE_TRADE)
+        aat_exchange_emit_fill (AAT_EXCHANGE (self), r->order, r->volume, r->price, 0.0, 0.0, r->timestamp);
+      else
+        aat_exchange_emit_canceled (AAT_EXCHANGE (self), r->order);
+      aat_order_unref (r->order);
+      g_free (r);
+    }
+}
+
+static void
+report_free (gpointer data)
+{
+  Report *r = data;
+
+  aat_order_unref (r->order);
+  g_free (r);
+}
+
+static void
 book_event (const AatBookEvent *e, gpointer user_data)
 {
   Market *m = user_data;
   AatSyntheticExchange *self = m->self;
   AatSyntheticExchangePrivate *priv = PRIV (self);
-  AatExchange *exchange = AAT_EXCHANGE (self);
   double tick = priv->tick_size;
   double lot = aat_instrument_get_lot_size (m->instrument);
 
@@ -188,17 +239,17 @@ book_event (const AatBookEvent *e, gpointer user_data)
     case AAT_EVENT_TYPE_TRADE:
       ring_push (priv, AAT_EVENT_TYPE_TRADE, e->side, m->index, e->id, e->price, e->volume);
       if (e->user_data != NULL)
-        aat_exchange_emit_fill (exchange, e->user_data, (double) e->volume * lot,
-                                aat_ticks_to_price ((double) e->price, tick), 0.0, 0.0, priv->now);
+        queue_report (priv, AAT_EVENT_TYPE_TRADE, e->user_data, (double) e->volume * lot,
+                      aat_ticks_to_price ((double) e->price, tick));
       if (e->maker_user_data != NULL)
-        aat_exchange_emit_fill (exchange, e->maker_user_data, (double) e->volume * lot,
-                                aat_ticks_to_price ((double) e->price, tick), 0.0, 0.0, priv->now);
+        queue_report (priv, AAT_EVENT_TYPE_TRADE, e->maker_user_data, (double) e->volume * lot,
+                      aat_ticks_to_price ((double) e->price, tick));
       return;
 
     case AAT_EVENT_TYPE_CANCEL:
       /* a cancelled strategy order, or the unfilled rest of its market order */
       if (e->user_data != NULL)
-        aat_exchange_emit_canceled (exchange, e->user_data);
+        queue_report (priv, AAT_EVENT_TYPE_CANCEL, e->user_data, 0.0, 0.0);
       break;
 
     default:
@@ -389,7 +440,11 @@ synthetic_generate (AatSyntheticExchange *self)
   if (!priv->started || priv->generated >= priv->events)
     return NULL;
   while (priv->ring_len == 0)
-    flow_step (priv);
+    {
+      flow_step (priv);
+      if (G_UNLIKELY (priv->reports.length > 0))
+        flush_reports (self);
+    }
   r = priv->ring[priv->ring_head];
   priv->ring_head = (priv->ring_head + 1) % priv->ring_cap;
   priv->ring_len--;
@@ -471,6 +526,7 @@ synthetic_clear (AatSyntheticExchange *self)
   priv->n_markets = 0;
   g_clear_pointer (&priv->rand, g_rand_free);
   g_clear_pointer (&priv->ring, g_free);
+  g_queue_clear_full (&priv->reports, report_free);
   priv->ring_len = priv->ring_head = priv->ring_cap = 0;
   priv->started = FALSE;
 }
@@ -616,6 +672,7 @@ aat_synthetic_exchange_new_order (AatExchange *exchange, AatOrder *order)
     aat_exchange_emit_rejected (exchange, order, aat_reject_reason_to_string (r));
   else
     aat_exchange_emit_received (exchange, order);
+  flush_reports (AAT_SYNTHETIC_EXCHANGE (exchange));
 }
 
 static void
@@ -627,6 +684,7 @@ aat_synthetic_exchange_cancel_order (AatExchange *exchange, AatOrder *order)
   /* the CANCEL book event reports it; an unknown id has already filled or gone */
   if (m != NULL)
     aat_order_book_cancel (m->book, aat_order_get_id (order));
+  flush_reports (AAT_SYNTHETIC_EXCHANGE (exchange));
 }
 
 /**
