@@ -211,6 +211,19 @@ nick_list (GType type, const char *sep)
     return g_strdup (WHAT);                                                          \
   } while (0)
 
+static char *
+expect_number (double min, double max, double lowest, double highest)
+{
+  if (min == lowest && max == highest)
+    return g_strdup ("a number");
+  if (max == highest)
+    return min == 0 ? g_strdup ("a non-negative number")
+                    : g_strdup_printf ("a number not below %g", min);
+  if (min == lowest)
+    return g_strdup_printf ("a number not above %g", max);
+  return g_strdup_printf ("a number from %g to %g", min, max);
+}
+
 /**
  * aat_param_spec_describe_expected:
  * @pspec: a property
@@ -267,9 +280,15 @@ aat_param_spec_describe_expected (GParamSpec *pspec)
       EXPECT_RANGE (GParamSpecUInt64, "%" G_GUINT64_FORMAT, 0, G_MAXUINT64,
                     "a non-negative integer");
     case G_TYPE_DOUBLE:
-      EXPECT_RANGE (GParamSpecDouble, "%g", -G_MAXDOUBLE, G_MAXDOUBLE, "a number");
+      {
+        GParamSpecDouble *p = (GParamSpecDouble *) pspec;
+        return expect_number (p->minimum, p->maximum, -G_MAXDOUBLE, G_MAXDOUBLE);
+      }
     case G_TYPE_FLOAT:
-      EXPECT_RANGE (GParamSpecFloat, "%g", -G_MAXFLOAT, G_MAXFLOAT, "a number");
+      {
+        GParamSpecFloat *p = (GParamSpecFloat *) pspec;
+        return expect_number (p->minimum, p->maximum, -G_MAXFLOAT, G_MAXFLOAT);
+      }
     default:
       return g_strdup_printf ("a %s, which cannot be set from a config", g_type_name (vt));
     }
@@ -617,10 +636,10 @@ general_pspec (GeneralKey key)
     case GEN_SEED:
       return g_param_spec_uint64 ("seed", NULL, NULL, 0, G_MAXUINT64, 0, G_PARAM_READWRITE);
     case GEN_START:
-      return g_param_spec_int64 ("start-time", NULL, NULL, G_MININT64, G_MAXINT64, 0,
+      return g_param_spec_int64 ("start-time", NULL, NULL, 0, G_MAXINT64, 0,
                                  G_PARAM_READWRITE);
     case GEN_END:
-      return g_param_spec_int64 ("end-time", NULL, NULL, G_MININT64, G_MAXINT64, 0,
+      return g_param_spec_int64 ("end-time", NULL, NULL, 0, G_MAXINT64, 0,
                                  G_PARAM_READWRITE);
     case GEN_EXIT:
       return g_param_spec_enum ("exit-routine", NULL, NULL, AAT_TYPE_EXIT_ROUTINE,
@@ -1250,6 +1269,7 @@ aat_run_config_set_plugins_from_specs (AatRunConfig *self, AatPluginKind kind,
           const char *arg = g_strstrip (parts[j]);
           const char *eq = strchr (arg, '=');
           g_autofree char *key = NULL;
+          g_autofree char *value = NULL;
 
           if (eq == NULL || eq == arg)
             {
@@ -1258,8 +1278,9 @@ aat_run_config_set_plugins_from_specs (AatRunConfig *self, AatPluginKind kind,
               goto fail;
             }
           key = g_strstrip (g_strndup (arg, eq - arg));
+          value = g_strstrip (g_strdup (eq + 1));
           g_ptr_array_add (e->settings,
-                           setting_new (key, eq + 1,
+                           setting_new (key, value,
                                         g_strdup_printf ("%s %s: %s", option, ref, key)));
         }
     }
@@ -1365,35 +1386,28 @@ aat_run_config_get_setting (AatRunConfig *self, AatPluginKind kind, const char *
 
 /* ---------------------------------------------------------------- building */
 
-static char *
-property_names (GObjectClass *klass)
+static gint
+compare_names (gconstpointer a, gconstpointer b)
 {
-  g_autofree GParamSpec **pspecs = NULL;
-  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
-  g_auto (GStrv) names = NULL;
-  guint n = 0, i;
-
-  pspecs = g_object_class_list_properties (klass, &n);
-  for (i = 0; i < n; i++)
-    if ((pspecs[i]->flags & G_PARAM_WRITABLE))
-      g_strv_builder_add (b, pspecs[i]->name);
-  names = g_strv_builder_end (b);
-  if (names[0] == NULL)
-    return NULL;
-  return g_strjoinv (", ", names);
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
+/* The writable properties of @klass, by name. */
 static GStrv
 property_name_vector (GObjectClass *klass)
 {
   g_autofree GParamSpec **pspecs = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
   g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
   guint n = 0, i;
 
   pspecs = g_object_class_list_properties (klass, &n);
   for (i = 0; i < n; i++)
     if ((pspecs[i]->flags & G_PARAM_WRITABLE))
-      g_strv_builder_add (b, pspecs[i]->name);
+      g_ptr_array_add (names, (gpointer) pspecs[i]->name);
+  g_ptr_array_sort (names, compare_names);
+  for (i = 0; i < names->len; i++)
+    g_strv_builder_add (b, names->pdata[i]);
   return g_strv_builder_end (b);
 }
 
@@ -1431,7 +1445,7 @@ create_plugin (AatRunConfig *self, AatRegistry *registry, Entry *e, GError **err
       if (pspec == NULL)
         {
           g_auto (GStrv) candidates = property_name_vector (G_OBJECT_CLASS (klass));
-          g_autofree char *all = property_names (G_OBJECT_CLASS (klass));
+          g_autofree char *all = candidates[0] ? g_strjoinv (", ", candidates) : NULL;
           const char *close = aat_string_closest (s->key, (const char * const *) candidates);
 
           if (close)

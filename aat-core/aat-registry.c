@@ -582,7 +582,7 @@ aat_registry_load_module (AatRegistry *self, const char *path, GError **error)
   errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   if (load_module (self, path, errors))
     return TRUE;
-  g_propagate_error (error, g_steal_pointer (&errors->pdata[0]));
+  g_propagate_error (error, g_ptr_array_steal_index (errors, 0));
   return FALSE;
 }
 
