@@ -715,14 +715,18 @@ fill_maker (AatOrderBook *self, const Taker *t, gint64 idx, guint32 m, gint64 ta
   record_trade (self, price, take);
 }
 
-/* After a level was drained by matching: drop it from the bitmap and find the next. */
+/* After a level was drained by matching: drop it from the bitmap and, if it was the
+ * best (all-or-none can drain a deeper one), find the next. */
 static inline void
 level_drained (AatOrderBook *self, AatSide maker_side, gint64 idx)
 {
   bm_clear (self, idx);
   if (maker_side == AAT_SIDE_SELL)
-    self->best_ask = bm_next_above (self, idx + 1);
-  else
+    {
+      if (idx == self->best_ask)
+        self->best_ask = bm_next_above (self, idx + 1);
+    }
+  else if (idx == self->best_bid)
     self->best_bid = bm_next_below (self, idx - 1);
 }
 
