@@ -203,11 +203,16 @@ nick_list (GType type, const char *sep)
   return g_string_free (s, FALSE);
 }
 
+/* WHAT, with the bounds that are not the type's own. */
 #define EXPECT_RANGE(T, FMT, LO, HI, WHAT)                                           \
   do {                                                                               \
     T *p = (T *) pspec;                                                              \
-    if (p->minimum != (LO) || p->maximum != (HI))                                    \
+    if (p->minimum != (LO) && p->maximum != (HI))                                    \
       return g_strdup_printf (WHAT " from " FMT " to " FMT, p->minimum, p->maximum); \
+    if (p->minimum != (LO))                                                          \
+      return g_strdup_printf (WHAT " not below " FMT, p->minimum);                   \
+    if (p->maximum != (HI))                                                          \
+      return g_strdup_printf (WHAT " not above " FMT, p->maximum);                   \
     return g_strdup (WHAT);                                                          \
   } while (0)
 
@@ -618,8 +623,8 @@ typedef enum {
   N_GENERAL
 } GeneralKey;
 
-static const char * const general_keys[N_GENERAL] = {
-  "verbose", "trading_type", "seed", "start_time", "end_time", "exit_routine", "cash",
+static const char * const general_keys[N_GENERAL + 1] = {
+  "verbose", "trading_type", "seed", "start_time", "end_time", "exit_routine", "cash", NULL,
 };
 
 /* The [general] keys are parsed like plugin properties, from these specs. */

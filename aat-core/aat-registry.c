@@ -926,12 +926,17 @@ flags_choices (GType type)
   return g_string_free (s, FALSE);
 }
 
-#define RANGE_INT(T, FMT, LO, HI)                                              \
-  do {                                                                         \
-    T *p = (T *) pspec;                                                        \
-    if (p->minimum != (LO) || p->maximum != (HI))                              \
+/* "int", "int [0, 100]", "int >= 0" or "int <= 9": the bounds that are not the type's. */
+#define RANGE_INT(T, FMT, LO, HI)                                                   \
+  do {                                                                              \
+    T *p = (T *) pspec;                                                             \
+    if (p->minimum != (LO) && p->maximum != (HI))                                   \
       return g_strdup_printf ("%s [" FMT ", " FMT "]", name, p->minimum, p->maximum); \
-    return g_strdup (name);                                                    \
+    if (p->minimum != (LO))                                                         \
+      return g_strdup_printf ("%s >= " FMT, name, p->minimum);                      \
+    if (p->maximum != (HI))                                                         \
+      return g_strdup_printf ("%s <= " FMT, name, p->maximum);                      \
+    return g_strdup (name);                                                         \
   } while (0)
 
 /**
@@ -1001,19 +1006,11 @@ aat_param_spec_describe_type (GParamSpec *pspec)
       name = "uint64";
       RANGE_INT (GParamSpecUInt64, "%" G_GUINT64_FORMAT, 0, G_MAXUINT64);
     case G_TYPE_DOUBLE:
-      {
-        GParamSpecDouble *p = (GParamSpecDouble *) pspec;
-        if (p->minimum != -G_MAXDOUBLE || p->maximum != G_MAXDOUBLE)
-          return g_strdup_printf ("double [%g, %g]", p->minimum, p->maximum);
-        return g_strdup ("double");
-      }
+      name = "double";
+      RANGE_INT (GParamSpecDouble, "%g", -G_MAXDOUBLE, G_MAXDOUBLE);
     case G_TYPE_FLOAT:
-      {
-        GParamSpecFloat *p = (GParamSpecFloat *) pspec;
-        if (p->minimum != -G_MAXFLOAT || p->maximum != G_MAXFLOAT)
-          return g_strdup_printf ("float [%g, %g]", p->minimum, p->maximum);
-        return g_strdup ("float");
-      }
+      name = "float";
+      RANGE_INT (GParamSpecFloat, "%g", -G_MAXFLOAT, G_MAXFLOAT);
     default:
       return g_strdup_printf ("%s (not settable from a config)", g_type_name (vt));
     }

@@ -531,7 +531,7 @@ test_listing (void)
     "    symbols             : Instruments\n"
     "                          string list (separated by ;), default: (none)\n",
     "    fills               : Read-only counter\n"
-    "                          int [0, 2147483647], default: 0, read-only\n",
+    "                          int >= 0, default: 0, read-only\n",
   };
   guint i;
 
