@@ -66,6 +66,15 @@ else
   not_ok "aat-run --list lacks the plugin" "$(cat "$TMP/out" "$TMP/err")"
 fi
 
+# The installed aat-run searches the installed module directory first, with no
+# environment variable (the stage is not that directory: it is given explicitly above).
+final_moduledir=${moduledir#"$STAGE"}
+if grep -A1 -F "Module directories, in search order:" "$TMP/out" | grep -qxF "  $final_moduledir"; then
+  ok "aat-run searches $final_moduledir first"
+else
+  not_ok "aat-run does not search $final_moduledir first" "$(cat "$TMP/out")"
+fi
+
 # 4. It runs from a config, on an installed exchange.
 cd "$SRC/examples/out-of-tree-plugin"
 if grep -qF "exchange synthetic:" "$TMP/out"; then

@@ -185,8 +185,11 @@ main (int argc, char **argv)
   if (list)
     {
       g_autofree char *text = aat_registry_format_listing (registry);
+      const char * const *dirs = aat_registry_get_dirs (registry);
 
-      g_print ("%s", text);
+      g_print ("%s\nModule directories, in search order:\n", text);
+      for (i = 0; dirs[i]; i++)
+        g_print ("  %s\n", dirs[i]);
       return EXIT_SUCCESS;
     }
 
