@@ -744,18 +744,22 @@ acceptable (const Taker *t, gint64 maker_price)
   return t->side == AAT_SIDE_BUY ? maker_price <= t->price : maker_price >= t->price;
 }
 
-/* Matches in price-time priority while marketable; returns what is left. */
-static gint64
-match (AatOrderBook *self, const Taker *t, gint64 remaining)
+/* Matches in price-time priority while marketable; returns what is left. Inlined once
+ * per side, so that the side is a constant inside the loop. */
+static inline gint64
+match_side (AatOrderBook *self, const Taker *t, gint64 remaining, const AatSide side)
 {
-  AatSide maker_side = t->side == AAT_SIDE_BUY ? AAT_SIDE_SELL : AAT_SIDE_BUY;
+  AatSide maker_side = side == AAT_SIDE_BUY ? AAT_SIDE_SELL : AAT_SIDE_BUY;
+  /* the worst acceptable maker price, as an index (market orders accept any) */
+  gint64 limit = t->type == AAT_ORDER_TYPE_MARKET ? (side == AAT_SIDE_BUY ? G_MAXINT64 : G_MININT64)
+                                                  : t->price - self->base;
 
   while (remaining > 0)
     {
-      gint64 idx = best_opposite (self, t->side);
+      gint64 idx = side == AAT_SIDE_BUY ? self->best_ask : self->best_bid;
       Level *lv;
 
-      if (idx < 0 || !acceptable (t, self->base + idx))
+      if (idx < 0 || (side == AAT_SIDE_BUY ? idx > limit : idx < limit))
         break;
       lv = &self->levels[idx];
       while (remaining > 0 && lv->count > 0)
@@ -769,6 +773,14 @@ match (AatOrderBook *self, const Taker *t, gint64 remaining)
         level_drained (self, maker_side, idx);
     }
   return remaining;
+}
+
+static gint64
+match (AatOrderBook *self, const Taker *t, gint64 remaining)
+{
+  if (t->side == AAT_SIDE_BUY)
+    return match_side (self, t, remaining, AAT_SIDE_BUY);
+  return match_side (self, t, remaining, AAT_SIDE_SELL);
 }
 
 /* A notional market order: whole lots per level while the notional left buys one. */
@@ -1111,7 +1123,7 @@ aat_order_book_class_init (AatOrderBookClass *klass)
   object_class->get_property = aat_order_book_get_property;
 
   /**
-   * AatOrderBook:instrument: (nullable)
+   * AatOrderBook:instrument:
    *
    * The instrument the book trades; its tick and lot sizes convert the #AatOrder
    * interface. %NULL for a book used only through the integer interface.
