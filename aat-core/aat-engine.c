@@ -1179,6 +1179,16 @@ aat_engine_send_order (AatEngine *self, AatOrder *order)
       order->placed = TRUE;
       order->id = ++self->next_id;
       order->timestamp = self->now;
+      /* controls (issue 8): a child order whose execution policy set its owner
+       * (order->strategy, as TWAP does) joins the owner's orders, so its fills are routed
+       * to the owner and cancel-all / close-all / the order queries see it. */
+      if (order->strategy != NULL)
+        {
+          StratState *st = state_of (self, order->strategy);
+          order->status = AAT_ORDER_STATUS_PENDING;
+          g_ptr_array_add (st->orders, aat_order_ref (order));
+          g_ptr_array_add (st->open, order);
+        }
     }
   ex = exchange_for (self, order);
   if (ex == NULL)
@@ -1212,6 +1222,17 @@ aat_engine_cancel_order (AatEngine *self, AatOrder *order)
   g_return_val_if_fail (order != NULL, FALSE);
   if (aat_order_is_done (order) || !order->placed)
     return FALSE;
+  /* controls (issue 8): a parent order held by an execution policy never reached an
+   * exchange (TWAP marks it with parent_id == id): cancel it here; the policy sees the
+   * status and stops slicing. */
+  if (order->parent_id != 0 && order->parent_id == order->id)
+    {
+      order->status = AAT_ORDER_STATUS_CANCELED;
+      _aat_engine_response (self, NULL, AAT_EVENT_TYPE_CANCELED, order, NULL, NULL);
+      if (self->current == NULL)
+        drain (self);
+      return TRUE;
+    }
   ex = exchange_for (self, order);
   if (ex == NULL)
     return FALSE;
@@ -1526,6 +1547,11 @@ dispatch_market (AatEngine *self, guint src, AatEvent *ev)
     }
   if (G_UNLIKELY (self->now >= self->next_due))
     run_periodics (self);
+  /* controls (issue 8): an execution policy that slices over time (TWAP) is told of engine
+   * time once per event; one pointer test when there is none. Its child orders queue
+   * responses like any order; they are delivered at the next drain below. */
+  if (G_UNLIKELY (self->execution != NULL) && AAT_EXECUTION_POLICY_GET_CLASS (self->execution)->on_time != NULL)
+    AAT_EXECUTION_POLICY_GET_CLASS (self->execution)->on_time (self->execution, self, self->now);
 
   if (ev->type == AAT_EVENT_TYPE_HALT || ev->type == AAT_EVENT_TYPE_CONTINUE)
     {
@@ -1546,7 +1572,7 @@ dispatch_market (AatEngine *self, guint src, AatEvent *ev)
   inst = aat_event_get_instrument (ev);
   if (inst != NULL)
     {
-      guint idx = aat_instrument_get_index (inst);
+      guint idx = AAT_INSTRUMENT_INDEX (inst);
       double price = 0.0;
       aat_exchange_simulate (source->exchange, ev);
       if (G_UNLIKELY (self->responses.length > 0))
@@ -1602,7 +1628,7 @@ pull_next (AatEngine *self, guint src, GError **error)
 
   for (;;)
     {
-      ev = aat_exchange_next_event (s->exchange, &local);
+      ev = AAT_EXCHANGE_GET_CLASS (s->exchange)->next_event (s->exchange, &local);
       if (ev == NULL)
         {
           s->ended = TRUE;

@@ -714,7 +714,7 @@ aat_exchange_get_pending_count (AatExchange *self)
 static LastSeen *
 last_for (AatExchangePrivate *priv, AatInstrument *instrument)
 {
-  guint idx = aat_instrument_get_index (instrument);
+  guint idx = AAT_INSTRUMENT_INDEX (instrument);
 
   if (idx >= priv->last->len)
     g_array_set_size (priv->last, idx + 1);

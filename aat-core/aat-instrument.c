@@ -6,7 +6,7 @@
  * per-instrument state with an array lookup instead of a hash.
  */
 #include "config.h"
-#include "aat-instrument.h"
+#include "aat-private.h"
 
 #include <math.h>
 
@@ -32,23 +32,6 @@ struct _AatExchangeType
 
 G_DEFINE_FINAL_TYPE (AatExchangeType, aat_exchange_type, G_TYPE_OBJECT)
 
-struct _AatInstrument
-{
-  GObject parent_instance;
-  char *name;
-  AatInstrumentType type;
-  guint index;
-  char *currency;
-  double tick_size;
-  double lot_size;
-  double multiplier;
-  AatInstrument *underlying;
-  GPtrArray *legs;
-  GPtrArray *exchanges;
-  AatTime expiry;
-  double strike;
-  AatOptionType option_type;
-};
 
 G_DEFINE_FINAL_TYPE (AatInstrument, aat_instrument, G_TYPE_OBJECT)
 

@@ -334,7 +334,7 @@ void
 aat_portfolio_mark (AatPortfolio *self, AatInstrument *instrument, double price,
                     AatTime timestamp)
 {
-  guint idx = aat_instrument_get_index (instrument);
+  guint idx = AAT_INSTRUMENT_INDEX (instrument);
 
   if (G_UNLIKELY (idx >= self->last->len))
     g_array_set_size (self->last, idx + 1);

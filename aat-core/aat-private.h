@@ -6,6 +6,27 @@
 
 G_BEGIN_DECLS
 
+struct _AatInstrument
+{
+  GObject parent_instance;
+  char *name;
+  AatInstrumentType type;
+  guint index;
+  char *currency;
+  double tick_size;
+  double lot_size;
+  double multiplier;
+  AatInstrument *underlying;
+  GPtrArray *legs;
+  GPtrArray *exchanges;
+  AatTime expiry;
+  double strike;
+  AatOptionType option_type;
+};
+
+/* The dense index, without a type check: for the engine's per-event path. */
+#define AAT_INSTRUMENT_INDEX(inst) (((const struct _AatInstrument *) (inst))->index)
+
 struct _AatOrder
 {
   gint ref_count;
