@@ -699,6 +699,22 @@ parse_ref (const char *ref, char **name)
   const char *colon = strchr (ref, ':');
   g_autofree char *n = NULL;
 
+  /* issue 6: SCHEME:FILE:CLASS[:INSTANCE], such as python:dir/file.py:Class, which
+   * the registry hands to the loader module of SCHEME; NAME is SCHEME:FILE:CLASS. */
+  if (colon != NULL && strchr (colon + 1, ':') != NULL)
+    {
+      g_auto (GStrv) parts = g_strsplit (ref, ":", 5);
+      guint np = g_strv_length (parts);
+
+      if (np < 3 || np > 4 || !_aat_plugin_name_is_valid (parts[0]) ||
+          parts[1][0] == '\0' || parts[2][0] == '\0' ||
+          (np == 4 && !_aat_plugin_name_is_valid (parts[3])))
+        return FALSE;
+      if (name)
+        *name = g_strdup_printf ("%s:%s:%s", parts[0], parts[1], parts[2]);
+      return TRUE;
+    }
+
   if (colon == NULL)
     n = g_strdup (ref);
   else
@@ -1575,6 +1591,11 @@ configure_engine (AatRunConfig *self, AatEngine *engine, GError **error)
   SET_PROP (SET_EXIT, "exit-routine", AAT_TYPE_EXIT_ROUTINE, g_value_set_enum,
             self->exit_routine);
 #undef SET_PROP
+
+  /* The engine's own default cash, for strategies added later, where it has one. */
+  if (ok && (self->set & SET_CASH) &&
+      g_object_class_find_property (G_OBJECT_GET_CLASS (engine), "cash") != NULL)
+    g_object_set (engine, "cash", self->cash, NULL);
   return ok;
 }
 

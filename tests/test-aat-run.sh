@@ -121,7 +121,7 @@ cash=5000
 [exchange]
 exchanges=test-stream
 [exchange test-stream]
-count=20
+count=30
 symbol=XYZ
 [strategy]
 strategies=test-fail
@@ -129,7 +129,8 @@ EOF
 # The flag replaces the file's failing strategy and keeps the file's exchange settings.
 run "--strategies overrides the file" 0 "${M[@]}" --config "$TMP/run.cfg" --strategies test-buyer:mine
 expect_out_has "strategy test-buyer:mine"
-expect_out_has "Run summary: 20 events"
+expect_out_has "  cash            4901.00"
+expect_out_has "Run summary: 30 events"
 run "--trading-type spelling, --verbose" 0 "${M[@]}" --config "$TMP/run.cfg" --strategies test-buyer --trading-type backtest --verbose
 run "the file alone" 1 "${M[@]}" --config "$TMP/run.cfg"
 
