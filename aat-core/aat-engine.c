@@ -128,6 +128,7 @@ struct _AatEngine
   gboolean emit_events;
   guint64 next_id;
   GPtrArray *trades;
+  GPtrArray *unowned;     /* orders placed without a strategy (by the application) */
   GArray *periodics;
   AatTime next_due;
   guint next_periodic_id;
@@ -318,6 +319,7 @@ aat_engine_finalize (GObject *object)
   g_free (self->everyone.v);
   g_free (self->heap);
   g_ptr_array_unref (self->trades);
+  g_ptr_array_unref (self->unowned);
   g_array_unref (self->periodics);
   g_array_unref (self->history);
   g_free (self->first_failure);
@@ -501,6 +503,7 @@ aat_engine_init (AatEngine *self)
   self->subs = g_array_new (FALSE, TRUE, sizeof (StratList));
   g_array_set_clear_func (self->subs, stratlist_clear);
   self->trades = g_ptr_array_new_with_free_func ((GDestroyNotify) aat_trade_unref);
+  self->unowned = g_ptr_array_new_with_free_func ((GDestroyNotify) aat_order_unref);
   self->periodics = g_array_new (FALSE, TRUE, sizeof (Periodic));
   g_array_set_clear_func (self->periodics, periodic_clear);
   self->history = g_array_new (FALSE, TRUE, sizeof (History));
@@ -1098,7 +1101,7 @@ reject (AatEngine *self, AatOrder *order, const char *reason)
  * execution policy, and sends it to its exchange (or to the first exchange that lists
  * its instrument). Responses reach the owner after the current callback returns.
  *
- * Returns: (transfer full): @order
+ * Returns: (transfer none): @order; the engine keeps a reference for the whole run
  */
 AatOrder *
 aat_engine_place_order (AatEngine *self, AatStrategy *strategy, AatOrder *order)
@@ -1109,7 +1112,7 @@ aat_engine_place_order (AatEngine *self, AatStrategy *strategy, AatOrder *order)
   if (order->placed)
     {
       g_critical ("%s: order #%" G_GUINT64_FORMAT " was already placed", G_STRFUNC, order->id);
-      return aat_order_ref (order);
+      return order;
     }
   order->placed = TRUE;
   order->id = ++self->next_id;
@@ -1128,6 +1131,8 @@ aat_engine_place_order (AatEngine *self, AatStrategy *strategy, AatOrder *order)
       g_ptr_array_add (st->orders, aat_order_ref (order));
       g_ptr_array_add (st->open, order);
     }
+  else
+    g_ptr_array_add (self->unowned, aat_order_ref (order));
 
   if (self->killed)
     reject (self, order, "halted: the engine's kill switch is on");
@@ -1156,7 +1161,7 @@ aat_engine_place_order (AatEngine *self, AatStrategy *strategy, AatOrder *order)
     }
   if (self->current == NULL)
     drain (self);
-  return aat_order_ref (order);
+  return order;
 }
 
 /**
@@ -1418,11 +1423,10 @@ aat_engine_close_all (AatEngine *self, AatStrategy *strategy, AatInstrument *ins
           double size = aat_position_get_size (p);
           AatInstrument *inst = aat_position_get_instrument (p);
           g_autoptr (AatOrder) order = NULL;
-          g_autoptr (AatOrder) placed = NULL;
           if (size == 0.0 || (instrument != NULL && inst != instrument))
             continue;
           order = aat_order_new (inst, size > 0 ? AAT_SIDE_SELL : AAT_SIDE_BUY, AAT_ORDER_TYPE_MARKET, fabs (size), 0.0);
-          placed = aat_engine_place_order (self, s, order);
+          aat_engine_place_order (self, s, order);
           n++;
         }
     }

@@ -198,8 +198,8 @@ aat_strategy_get_engine (AatStrategy *self)
  * the exchange; the outcome arrives as on_received, on_rejected, on_bought/on_sold and
  * on_canceled, after the current callback returns.
  *
- * Returns: (transfer full) (nullable): the order, now with its id; %NULL if the strategy
- *   is not in an engine
+ * Returns: (transfer none) (nullable): the order, now with its id; the engine keeps it
+ *   for the whole run. %NULL if the strategy is not in an engine
  */
 AatOrder *
 aat_strategy_new_order (AatStrategy *self, AatOrder *order)
@@ -218,7 +218,7 @@ aat_strategy_new_order (AatStrategy *self, AatOrder *order)
  *
  * Places a buy order: a limit order when @price is positive, a market order otherwise.
  *
- * Returns: (transfer full) (nullable): the order
+ * Returns: (transfer none) (nullable): the order; the engine keeps it for the whole run
  */
 AatOrder *
 aat_strategy_buy (AatStrategy *self, AatInstrument *instrument, double volume, double price)
@@ -240,7 +240,7 @@ aat_strategy_buy (AatStrategy *self, AatInstrument *instrument, double volume, d
  *
  * Places a sell order: a limit order when @price is positive, a market order otherwise.
  *
- * Returns: (transfer full) (nullable): the order
+ * Returns: (transfer none) (nullable): the order; the engine keeps it for the whole run
  */
 AatOrder *
 aat_strategy_sell (AatStrategy *self, AatInstrument *instrument, double volume, double price)

@@ -130,7 +130,7 @@ vwap_trade (AatStrategy *s, AatTrade *trade)
   g_clear_pointer (&self->working, aat_order_unref);
   vwap = self->pv / self->v;
   /* a resting bid a little under VWAP: sometimes it fills, usually it is cancelled */
-  self->working = aat_strategy_buy (s, trade->instrument, 100, aat_instrument_round_price (trade->instrument, vwap * 0.9995));
+  self->working = aat_order_ref (aat_strategy_buy (s, trade->instrument, 100, aat_instrument_round_price (trade->instrument, vwap * 0.9995)));
   self->placed++;
 }
 

@@ -280,9 +280,9 @@ script_buy_sell (AatStrategy *s, AatTrade *trade, guint n)
   AatInstrument *inst = aat_trade_get_instrument (trade);
 
   if (n == 1)
-    g_ptr_array_add (TEST_REC (s)->orders, aat_strategy_buy (s, inst, 2, 0));
+    g_ptr_array_add (TEST_REC (s)->orders, aat_order_ref (aat_strategy_buy (s, inst, 2, 0)));
   if (n == 3)
-    g_ptr_array_add (TEST_REC (s)->orders, aat_strategy_sell (s, inst, 3, 0));
+    g_ptr_array_add (TEST_REC (s)->orders, aat_order_ref (aat_strategy_sell (s, inst, 3, 0)));
 }
 
 static void
@@ -378,7 +378,7 @@ static void
 script_limit (AatStrategy *s, AatTrade *trade, guint n)
 {
   if (n == 1)
-    g_ptr_array_add (TEST_REC (s)->orders, aat_strategy_buy (s, aat_trade_get_instrument (trade), 10, 9.50));
+    g_ptr_array_add (TEST_REC (s)->orders, aat_order_ref (aat_strategy_buy (s, aat_trade_get_instrument (trade), 10, 9.50)));
 }
 
 static void
@@ -486,8 +486,8 @@ script_rest_and_hold (AatStrategy *s, AatTrade *trade, guint n)
 
   if (n == 1)
     {
-      g_ptr_array_add (TEST_REC (s)->orders, aat_strategy_buy (s, inst, 1, 0));      /* fills at 10.10 */
-      g_ptr_array_add (TEST_REC (s)->orders, aat_strategy_buy (s, inst, 1, 1.00));   /* never fills */
+      g_ptr_array_add (TEST_REC (s)->orders, aat_order_ref (aat_strategy_buy (s, inst, 1, 0)));      /* fills at 10.10 */
+      g_ptr_array_add (TEST_REC (s)->orders, aat_order_ref (aat_strategy_buy (s, inst, 1, 1.00)));   /* never fills */
     }
 }
 

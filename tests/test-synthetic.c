@@ -35,11 +35,12 @@ recorder_on_trade (AatStrategy *strategy, AatTrade *trade)
   self->trades++;
   if (self->trade && self->trades % 50 == 0)
     {
-      g_autoptr (AatOrder) o = NULL;
+      AatOrder *o;
       if ((self->trades / 50) % 2 == 1)
         o = aat_strategy_buy (strategy, aat_trade_get_instrument (trade), 2, 0.0);
       else
         o = aat_strategy_sell (strategy, aat_trade_get_instrument (trade), 1, p + 0.02);
+      g_assert_nonnull (o);
     }
   if (self->exchange != NULL && !self->checked && self->trades == 20)
     {
@@ -47,7 +48,7 @@ recorder_on_trade (AatStrategy *strategy, AatTrade *trade)
       AatOrderBook *by_signal = NULL;
       AatBookLevel before, after;
       double bid, bid_volume;
-      g_autoptr (AatOrder) o = NULL;
+      AatOrder *o;
 
       g_assert_nonnull (book);
       g_signal_emit_by_name (self->exchange, "get-book", aat_trade_get_instrument (trade), &by_signal);

@@ -35,7 +35,7 @@ static GParamSpec *properties[N_PROPS];
 static void
 buy_once (AatBuyAndHold *self, AatInstrument *instrument)
 {
-  g_autoptr (AatOrder) order = NULL;
+  AatOrder *order;
 
   if (g_hash_table_contains (self->seen, instrument))
     return;

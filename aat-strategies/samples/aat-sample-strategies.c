@@ -26,12 +26,10 @@ has_working (AatStrategy *strategy, AatInstrument *instrument)
 static void
 send (AatStrategy *strategy, AatInstrument *instrument, AatSide side, double volume)
 {
-  g_autoptr (AatOrder) order = NULL;
-
   if (side == AAT_SIDE_BUY)
-    order = aat_strategy_buy (strategy, instrument, volume, 0.0);
+    aat_strategy_buy (strategy, instrument, volume, 0.0);
   else
-    order = aat_strategy_sell (strategy, instrument, volume, 0.0);
+    aat_strategy_sell (strategy, instrument, volume, 0.0);
 }
 
 /* ---- read-only ---- */
@@ -491,8 +489,6 @@ sell_plus_percent_on_bought (AatStrategy *strategy, AatTrade *trade)
   double base, up, down;
   g_autoptr (AatOrder) limit = NULL;
   g_autoptr (AatOrder) stop = NULL;
-  g_autoptr (AatOrder) placed_limit = NULL;
-  g_autoptr (AatOrder) placed_stop = NULL;
 
   /* bracket the whole position once the buy has completely filled */
   if (buy != NULL && !aat_order_is_done (buy))
@@ -505,10 +501,10 @@ sell_plus_percent_on_bought (AatStrategy *strategy, AatTrade *trade)
   if (down >= base)
     down = base - aat_instrument_get_tick_size (inst);
   limit = aat_order_new (inst, AAT_SIDE_SELL, AAT_ORDER_TYPE_LIMIT, aat_strategy_position_size (strategy, inst), up);
-  placed_limit = aat_strategy_new_order (strategy, limit);
+  aat_strategy_new_order (strategy, limit);
   stop = aat_order_new_stop (inst, AAT_SIDE_SELL, AAT_ORDER_TYPE_STOP_MARKET,
                              aat_strategy_position_size (strategy, inst), down, 0.0);
-  placed_stop = aat_strategy_new_order (strategy, stop);
+  aat_strategy_new_order (strategy, stop);
 }
 
 static void
