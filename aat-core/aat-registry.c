@@ -48,6 +48,7 @@ struct _AatRegistry
   GHashTable *by_name[N_KINDS]; /* name -> AatPluginInfo* (owned) */
   GPtrArray *plugins;       /* AatPluginInfo*, registration order */
   GHashTable *modules;      /* AatModule* set: those whose plugins are in here */
+  GHashTable *lang_files;   /* char* set: language module files loaded (resolvers) */
 };
 
 G_DEFINE_FINAL_TYPE (AatRegistry, aat_registry, G_TYPE_OBJECT)
@@ -288,6 +289,7 @@ aat_registry_finalize (GObject *object)
     g_hash_table_unref (self->by_name[i]);
   g_ptr_array_unref (self->plugins);
   g_hash_table_unref (self->modules);
+  g_hash_table_unref (self->lang_files);
 
   G_OBJECT_CLASS (aat_registry_parent_class)->finalize (object);
 }
@@ -310,6 +312,7 @@ aat_registry_init (AatRegistry *self)
                                               (GDestroyNotify) aat_plugin_info_unref);
   self->plugins = g_ptr_array_new ();
   self->modules = g_hash_table_new (NULL, NULL);
+  self->lang_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**
@@ -513,6 +516,181 @@ scan_dir (AatRegistry *self, const char *dir, gboolean explicit, GPtrArray *erro
     }
 }
 
+/* ---- language loaders (issue 6) ----
+ *
+ * A language loader module (python-loader, gjs-loader) registers a resolver for a
+ * scheme: `python:path/file.py:Class` references are handed to it by
+ * aat_registry_find(), and files ending in its suffix in the module directories are
+ * handed to its load function by aat_registry_scan(), after every `.so` (so the loader
+ * is known whatever directory it lives in). Resolvers are process-wide, like modules.
+ */
+typedef struct
+{
+  char *scheme;
+  char *suffix;
+  AatRegistryResolveFunc resolve;
+  AatRegistryLoadFileFunc load_file;
+  gpointer user_data;
+} Resolver;
+
+static GMutex resolvers_lock;
+static GPtrArray *resolvers; /* Resolver*, never freed */
+
+static Resolver *
+find_resolver (const char *scheme, const char *file_name)
+{
+  Resolver *found = NULL;
+  guint i;
+
+  g_mutex_lock (&resolvers_lock);
+  for (i = 0; resolvers != NULL && i < resolvers->len && found == NULL; i++)
+    {
+      Resolver *r = g_ptr_array_index (resolvers, i);
+
+      if (scheme != NULL && strcmp (r->scheme, scheme) == 0)
+        found = r;
+      else if (file_name != NULL && r->suffix != NULL && r->load_file != NULL &&
+               g_str_has_suffix (file_name, r->suffix))
+        found = r;
+    }
+  g_mutex_unlock (&resolvers_lock);
+  return found;
+}
+
+/**
+ * aat_registry_add_resolver: (skip)
+ * @scheme: the reference prefix, such as "python" for `python:path/file.py:Class`
+ * @file_suffix: (nullable): the suffix of language module files in the module
+ *   directories, such as ".py", or %NULL
+ * @resolve: turns `SCHEME:TARGET` references into types
+ * @load_file: (nullable): loads a module file of @file_suffix
+ * @user_data: data for @resolve and @load_file, never freed
+ *
+ * Lets a language loader module plug in references and module files of its language.
+ * Call it from the loader module's init function. A second resolver for the same
+ * @scheme is ignored.
+ */
+void
+aat_registry_add_resolver (const char *scheme, const char *file_suffix,
+                           AatRegistryResolveFunc resolve, AatRegistryLoadFileFunc load_file,
+                           gpointer user_data)
+{
+  Resolver *r;
+
+  g_return_if_fail (_aat_plugin_name_is_valid (scheme));
+  g_return_if_fail (resolve != NULL);
+
+  if (find_resolver (scheme, NULL) != NULL)
+    return;
+  r = g_new0 (Resolver, 1);
+  r->scheme = g_strdup (scheme);
+  r->suffix = g_strdup (file_suffix);
+  r->resolve = resolve;
+  r->load_file = load_file;
+  r->user_data = user_data;
+  g_mutex_lock (&resolvers_lock);
+  if (resolvers == NULL)
+    resolvers = g_ptr_array_new ();
+  g_ptr_array_add (resolvers, r);
+  g_mutex_unlock (&resolvers_lock);
+}
+
+/**
+ * aat_registry_has_resolver:
+ * @scheme: a reference prefix, such as "python"
+ *
+ * Returns: %TRUE if a loader module registered a resolver for @scheme
+ */
+gboolean
+aat_registry_has_resolver (const char *scheme)
+{
+  g_return_val_if_fail (scheme != NULL, FALSE);
+  return find_resolver (scheme, NULL) != NULL;
+}
+
+static void
+scan_dir_files (AatRegistry *self, const char *dir, GPtrArray *errors)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = NULL;
+  const char *name;
+  guint i;
+
+  if (d == NULL)
+    return;
+  names = g_ptr_array_new_with_free_func (g_free);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (!g_str_has_suffix (name, ".so") && find_resolver (NULL, name) != NULL)
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_strings);
+
+  for (i = 0; i < names->len; i++)
+    {
+      char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      Resolver *r = find_resolver (NULL, path);
+      GError *error = NULL;
+
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) ||
+          g_hash_table_contains (self->lang_files, path))
+        {
+          g_free (path);
+          continue;
+        }
+      g_hash_table_add (self->lang_files, path);
+      if (!r->load_file (self, path, r->user_data, &error))
+        g_ptr_array_add (errors, error ? error
+                                       : g_error_new (AAT_MODULE_ERROR, AAT_MODULE_ERROR_INIT,
+                                                      "%s: cannot load the module", path));
+    }
+}
+
+/* Resolves `SCHEME:TARGET` into a plugin registered under the whole reference. */
+static AatPluginInfo *
+resolve_reference (AatRegistry *self, AatPluginKind kind, const char *name, GError **error)
+{
+  const char *colon = strchr (name, ':');
+  g_autofree char *scheme = NULL;
+  g_autoptr (AatPluginInfo) info = NULL;
+  Resolver *r;
+  GType type, base;
+
+  if (colon == NULL || colon == name)
+    return NULL;
+  scheme = g_strndup (name, colon - name);
+  r = find_resolver (scheme, NULL);
+  if (r == NULL)
+    {
+      if (strchr (colon + 1, '/') != NULL || strchr (colon + 1, ':') != NULL)
+        g_set_error (error, AAT_MODULE_ERROR, AAT_MODULE_ERROR_NOT_FOUND,
+                     "unknown %s '%s': no loader module handles '%s:' references "
+                     "(is the %s-loader module installed? see aat-run --list)",
+                     aat_plugin_kind_to_string (kind), name, scheme, scheme);
+      return NULL;
+    }
+  type = r->resolve (kind, colon + 1, r->user_data, error);
+  if (type == G_TYPE_INVALID)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, AAT_MODULE_ERROR, AAT_MODULE_ERROR_NOT_FOUND,
+                     "%s: the %s loader gave no type", colon + 1, scheme);
+      return NULL;
+    }
+  base = aat_plugin_kind_get_base_type (kind);
+  if (!g_type_is_a (type, base) || G_TYPE_IS_ABSTRACT (type))
+    {
+      g_set_error (error, AAT_MODULE_ERROR, AAT_MODULE_ERROR_FAILED,
+                   "%s: '%s' is not a non-abstract subclass of %s", colon + 1,
+                   g_type_name (type), g_type_name (base));
+      return NULL;
+    }
+  info = _aat_plugin_info_new (kind, name, colon + 1, type, NULL);
+  if (!add_plugin (self, info, error))
+    return NULL;
+  return info;   /* by_name holds the reference */
+}
+
+/* ---- end of language loaders ---- */
+
 /**
  * aat_registry_scan:
  * @self: a registry
@@ -521,7 +699,8 @@ scan_dir (AatRegistry *self, const char *dir, gboolean explicit, GPtrArray *erro
  *   duplicate name; an empty array if nothing failed
  *
  * Loads every module in the registry's directories. Only files whose name ends in
- * ".so" are considered. A broken one does not stop the scan: its error is added to
+ * ".so" are considered, and then files of a language loader's suffix (".py", ".js";
+ * see aat_registry_add_resolver()). A broken one does not stop the scan: its error is added to
  * @errors and the other modules still load. Modules already loaded are skipped, so
  * scanning again picks up only new files.
  *
@@ -539,6 +718,9 @@ aat_registry_scan (AatRegistry *self, GPtrArray **errors)
   for (i = 0; i < self->dirs->len; i++)
     scan_dir (self, g_ptr_array_index (self->dirs, i),
               g_array_index (self->dir_explicit, gboolean, i), errs);
+  /* issue 6: language module files (.py, .js), once every loader module is in. */
+  for (i = 0; resolvers != NULL && i < self->dirs->len; i++)
+    scan_dir_files (self, g_ptr_array_index (self->dirs, i), errs);
 
   if (errors)
     *errors = g_steal_pointer (&errs);
@@ -710,6 +892,20 @@ aat_registry_find (AatRegistry *self, AatPluginKind kind, const char *name, GErr
   info = aat_registry_lookup (self, kind, name);
   if (info != NULL)
     return info;
+
+  /* issue 6: `python:path/file.py:Class` and other loader references. */
+  if (strchr (name, ':') != NULL)
+    {
+      GError *local = NULL;
+
+      info = resolve_reference (self, kind, name, &local);
+      if (info != NULL || local != NULL)
+        {
+          if (local != NULL)
+            g_propagate_error (error, local);
+          return info;
+        }
+    }
 
   /* The right name in the wrong list is the likeliest mistake. */
   for (k = 0; k < N_KINDS; k++)

@@ -93,6 +93,49 @@ char *aat_registry_describe_plugin (AatRegistry *self, AatPluginInfo *info);
 AAT_AVAILABLE_IN_ALL
 char *aat_registry_format_listing (AatRegistry *self);
 
+/* ---- language loaders (issue 6: python-loader, gjs-loader) ---- */
+
+/**
+ * AatRegistryResolveFunc:
+ * @kind: the kind of plugin asked for
+ * @target: what follows `SCHEME:` in the reference, such as `path/file.py:Class`
+ * @user_data: the data given to aat_registry_add_resolver()
+ * @error: return location for an error, which should name the file
+ *
+ * Turns a `SCHEME:TARGET` plugin reference into a type, loading what it names.
+ * Called at most once per reference and registry; the result is then registered
+ * under the whole reference.
+ *
+ * Returns: a non-abstract subclass of the base type of @kind, or %G_TYPE_INVALID with
+ *   @error set
+ */
+typedef GType (*AatRegistryResolveFunc) (AatPluginKind kind, const char *target,
+                                         gpointer user_data, GError **error);
+
+/**
+ * AatRegistryLoadFileFunc:
+ * @registry: the registry being scanned
+ * @path: (type filename): a file of the resolver's suffix in a module directory
+ * @user_data: the data given to aat_registry_add_resolver()
+ * @error: return location for an error, which should name the file
+ *
+ * Loads a language module file found by aat_registry_scan() and registers what it
+ * provides with aat_registry_register_type().
+ *
+ * Returns: %TRUE on success
+ */
+typedef gboolean (*AatRegistryLoadFileFunc) (AatRegistry *registry, const char *path,
+                                             gpointer user_data, GError **error);
+
+AAT_AVAILABLE_IN_ALL
+void aat_registry_add_resolver (const char *scheme, const char *file_suffix,
+                                AatRegistryResolveFunc resolve,
+                                AatRegistryLoadFileFunc load_file, gpointer user_data);
+AAT_AVAILABLE_IN_ALL
+gboolean aat_registry_has_resolver (const char *scheme);
+
+/* ---- end of language loaders ---- */
+
 /* Helpers shared with the config parser and other front ends */
 AAT_AVAILABLE_IN_ALL
 guint aat_string_edit_distance (const char *a, const char *b);
