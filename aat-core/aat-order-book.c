@@ -149,6 +149,12 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (AatOrderBook, aat_order_book, G_TYPE_OBJECT)
 
+/* The hot entry points check their instance against the GType cached at class init:
+ * the same inline test as AAT_IS_ORDER_BOOK() without calling aat_order_book_get_type()
+ * (a g_once check) on every operation. Before the class exists, nothing is a book. */
+static GType book_type;
+#define IS_BOOK(obj) G_TYPE_CHECK_INSTANCE_TYPE ((obj), book_type)
+
 /**
  * aat_book_event_copy:
  * @event: an event
@@ -205,6 +211,12 @@ G_DEFINE_BOXED_TYPE (AatBookLevel, aat_book_level, aat_book_level_copy, aat_book
 
 /* ---- events ---------------------------------------------------------------------- */
 
+/* Installed when no event function is set, so emitting never tests for NULL. */
+static void
+discard_event (const AatBookEvent *event, gpointer user_data)
+{
+}
+
 static inline void
 emit (AatOrderBook *self, AatEventType type, AatSide side, guint64 id, guint64 maker_id,
       gint64 price, gint64 volume, gint64 remaining, gpointer user_data,
@@ -212,8 +224,6 @@ emit (AatOrderBook *self, AatEventType type, AatSide side, guint64 id, guint64 m
 {
   AatBookEvent e;
 
-  if (self->func == NULL)
-    return;
   e.type = type;
   e.side = side;
   e.id = id;
@@ -906,9 +916,10 @@ match_single (AatOrderBook *self, const Taker *t, gint64 idx, guint32 m)
 }
 
 /* Runs a taker through the book: match events, then exactly one of FILL, OPEN or CANCEL
- * (or nothing, for a changed order that rests again). */
-static void
-execute (AatOrderBook *self, const Taker *t)
+ * (or nothing, for a changed order that rests again). Inlined into the add path, which
+ * is most of the traffic; the other callers share one out-of-line copy. */
+static inline G_GNUC_UNUSED __attribute__ ((always_inline)) void
+execute_inline (AatOrderBook *self, const Taker *t)
 {
   gint64 remaining = t->volume;
   guint64 trades_before = self->trade_count;
@@ -998,6 +1009,12 @@ execute (AatOrderBook *self, const Taker *t)
   if (!t->silent)
     emit (self, AAT_EVENT_TYPE_OPEN, t->side, t->id, 0, t->price, remaining, remaining,
           t->user_data, NULL);
+}
+
+static G_GNUC_NO_INLINE void
+execute (AatOrderBook *self, const Taker *t)
+{
+  execute_inline (self, t);
 }
 
 /* Runs the stops triggered by the operation that just finished, and those they trigger. */
@@ -1118,6 +1135,7 @@ aat_order_book_class_init (AatOrderBookClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  book_type = G_TYPE_FROM_CLASS (klass);
   object_class->finalize = aat_order_book_finalize;
   object_class->set_property = aat_order_book_set_property;
   object_class->get_property = aat_order_book_get_property;
@@ -1137,6 +1155,7 @@ aat_order_book_class_init (AatOrderBookClass *klass)
 static void
 aat_order_book_init (AatOrderBook *self)
 {
+  self->func = discard_event;
   self->tick_size = 1.0;
   self->lot_size = 1.0;
   self->free_head = NIL;
@@ -1201,7 +1220,7 @@ aat_order_book_set_event_func (AatOrderBook *self, AatBookEventFunc func, gpoint
 
   old_notify = self->func_notify;
   old_data = self->func_data;
-  self->func = func;
+  self->func = func ? func : discard_event;
   self->func_data = user_data;
   self->func_notify = notify;
   if (old_notify)
@@ -1210,7 +1229,7 @@ aat_order_book_set_event_func (AatOrderBook *self, AatBookEventFunc func, gpoint
 
 /* ---- the integer interface -------------------------------------------------------- */
 
-static AatRejectReason
+static inline __attribute__ ((always_inline)) AatRejectReason
 add_internal (AatOrderBook *self, const AatBookOrder *order, gboolean owned)
 {
   gboolean notional;
@@ -1304,7 +1323,7 @@ add_internal (AatOrderBook *self, const AatBookOrder *order, gboolean owned)
   t.owned = owned;
   t.silent = FALSE;
   t.slot = slot;
-  execute (self, &t);
+  execute_inline (self, &t);
   drain_triggered (self);
   return AAT_REJECT_REASON_NONE;
 }
@@ -1364,7 +1383,7 @@ aat_order_book_add_raw (AatOrderBook *self, const AatBookOrder *order)
 {
   AatRejectReason r;
 
-  g_return_val_if_fail (AAT_IS_ORDER_BOOK (self), AAT_REJECT_REASON_UNSUPPORTED);
+  g_return_val_if_fail (IS_BOOK (self), AAT_REJECT_REASON_UNSUPPORTED);
   g_return_val_if_fail (order != NULL, AAT_REJECT_REASON_UNSUPPORTED);
   g_return_val_if_fail (!self->busy, AAT_REJECT_REASON_UNSUPPORTED);
 
@@ -1391,7 +1410,7 @@ aat_order_book_cancel (AatOrderBook *self, guint64 id)
   guint32 n;
   Node *node;
 
-  g_return_val_if_fail (AAT_IS_ORDER_BOOK (self), AAT_REJECT_REASON_UNSUPPORTED);
+  g_return_val_if_fail (IS_BOOK (self), AAT_REJECT_REASON_UNSUPPORTED);
   g_return_val_if_fail (!self->busy, AAT_REJECT_REASON_UNSUPPORTED);
 
   if (id == 0 || (n = hash_lookup (self, id)) == NIL)
@@ -1443,7 +1462,7 @@ aat_order_book_change_raw (AatOrderBook *self, guint64 id, gint64 price, gint64 
   Node *node;
   Taker t;
 
-  g_return_val_if_fail (AAT_IS_ORDER_BOOK (self), AAT_REJECT_REASON_UNSUPPORTED);
+  g_return_val_if_fail (IS_BOOK (self), AAT_REJECT_REASON_UNSUPPORTED);
   g_return_val_if_fail (!self->busy, AAT_REJECT_REASON_UNSUPPORTED);
 
   if (id == 0 || (n = hash_lookup (self, id)) == NIL)

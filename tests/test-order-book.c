@@ -858,6 +858,45 @@ test_boxed (void)
   g_boxed_free (AAT_TYPE_BOOK_LEVEL, lc);
 }
 
+static int notified;
+
+/* The destroy notify of the event function: receives its user data, here the GArray. */
+static void
+count_notify (gpointer data)
+{
+  g_assert_nonnull (data);
+  notified++;
+}
+
+static void
+test_event_func (void)
+{
+  AatOrderBook *book = aat_order_book_new (NULL);
+  GArray *events = g_array_new (FALSE, FALSE, sizeof (AatBookEvent));
+  AatBookOrder o = { 1, B, AAT_ORDER_TYPE_LIMIT, 0, 100, 0, 5, 0, NULL };
+
+  notified = 0;
+  /* no function: events are dropped, the book still works */
+  g_assert_cmpint (aat_order_book_add_raw (book, &o), ==, AAT_REJECT_REASON_NONE);
+  aat_order_book_set_event_func (book, record_event, events, count_notify);
+  o.id = 2;
+  g_assert_cmpint (aat_order_book_add_raw (book, &o), ==, AAT_REJECT_REASON_NONE);
+  g_assert_cmpuint (events->len, ==, 1);
+  /* replacing it frees the old data */
+  aat_order_book_set_event_func (book, NULL, NULL, NULL);
+  g_assert_cmpint (notified, ==, 1);
+  g_assert_cmpint (aat_order_book_cancel (book, 1), ==, AAT_REJECT_REASON_NONE);
+  g_assert_cmpuint (events->len, ==, 1);
+  aat_order_book_set_event_func (book, record_event, events, count_notify);
+  g_assert_cmpint (aat_order_book_cancel (book, 2), ==, AAT_REJECT_REASON_NONE);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_cmpint (g_array_index (events, AatBookEvent, 1).type, ==, CANCEL);
+  /* so does finalizing the book */
+  g_object_unref (book);
+  g_assert_cmpint (notified, ==, 2);
+  g_array_unref (events);
+}
+
 /* ---- the AatOrder interface --------------------------------------------------------- */
 
 typedef struct {
@@ -1281,6 +1320,7 @@ main (int argc, char **argv)
   T ("queries", test_queries);
 #undef T
   g_test_add_func ("/order-book/boxed", test_boxed);
+  g_test_add_func ("/order-book/event-func", test_event_func);
   g_test_add_func ("/order-book/order-api/lifecycle", test_order_api);
   g_test_add_func ("/order-book/order-api/raw-book", test_raw_book_rejects_orders);
   for (i = 0; i < G_N_ELEMENTS (workloads); i++)
