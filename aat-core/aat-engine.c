@@ -133,6 +133,7 @@ struct _AatEngine
   AatTime next_due;
   guint next_periodic_id;
   GArray *history;       /* History by instrument index */
+  GByteArray *priced;    /* by instrument index: 1 once a trade or bar was seen (issue 7) */
   AatTime bucket;
   GTask *task;
   GSource *source;
@@ -322,6 +323,7 @@ aat_engine_finalize (GObject *object)
   g_ptr_array_unref (self->unowned);
   g_array_unref (self->periodics);
   g_array_unref (self->history);
+  g_byte_array_unref (self->priced);
   g_free (self->first_failure);
   if (self->context != NULL)
     g_main_context_unref (self->context);
@@ -508,6 +510,7 @@ aat_engine_init (AatEngine *self)
   g_array_set_clear_func (self->periodics, periodic_clear);
   self->history = g_array_new (FALSE, TRUE, sizeof (History));
   g_array_set_clear_func (self->history, history_clear);
+  self->priced = g_byte_array_new ();
   self->batch_size = 10000;
   self->history_limit = 10000;
   self->record_interval = 86400 * AAT_TIME_SECOND;
@@ -1581,11 +1584,20 @@ dispatch_market (AatEngine *self, guint src, AatEvent *ev)
       aat_exchange_simulate (source->exchange, ev);
       if (G_UNLIKELY (self->responses.length > 0))
         drain (self);
+      /* issue 7: the mark is the last trade (or bar close) once there is one; a
+       * quote's mid marks only instruments that have no trades (LEAN's rule, and
+       * what its published equity is computed with) */
+      if (G_UNLIKELY (idx >= self->priced->len))
+        {
+          guint had = self->priced->len;
+          g_byte_array_set_size (self->priced, idx + 1);
+          memset (self->priced->data + had, 0, idx + 1 - had);
+        }
       switch (ev->kind)
         {
-        case AAT_PAYLOAD_TRADE: price = ((AatTrade *) ev->payload)->price; break;
-        case AAT_PAYLOAD_BAR: price = ((AatBar *) ev->payload)->close; break;
-        case AAT_PAYLOAD_QUOTE: price = aat_quote_get_mid (ev->payload); break;
+        case AAT_PAYLOAD_TRADE: price = ((AatTrade *) ev->payload)->price; self->priced->data[idx] = 1; break;
+        case AAT_PAYLOAD_BAR: price = ((AatBar *) ev->payload)->close; self->priced->data[idx] = 1; break;
+        case AAT_PAYLOAD_QUOTE: price = self->priced->data[idx] ? 0.0 : aat_quote_get_mid (ev->payload); break;
         default: break;
         }
       if (price > 0.0 && (ev->kind != AAT_PAYLOAD_ORDER))

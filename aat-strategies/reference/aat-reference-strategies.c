@@ -101,13 +101,12 @@ base_market (AatReferenceStrategy *self, AatSide side, double volume)
   if (order == NULL)
     return;
   priv->orders++;
-  /* a rejection may already have been delivered; then nothing is pending */
-  if (aat_order_is_done (order))
-    aat_order_unref (order);
-  else
+  /* the engine owns the order (transfer none); a rejection may already have been
+   * delivered, and then nothing is pending */
+  if (!aat_order_is_done (order))
     {
       g_clear_pointer (&priv->pending, aat_order_unref);
-      priv->pending = order;
+      priv->pending = aat_order_ref (order);
     }
 }
 
