@@ -64,3 +64,7 @@ class BuyAndHold(Aat.Strategy):
                 p.get_average_price(), p.get_last_price()))
         print("%s: cash %.2f, value %.2f, %d orders, %d fills" % (
             self.get_name(), self.cash(), self.value(), self.orders, len(self.fills)))
+        # The line the tests check (the JavaScript and Vala examples print the same).
+        print("%s: fills: buy %g, sell %g" % (
+            self.get_name(), sum(v for d, v, _ in self.fills if d == "buy"),
+            sum(v for d, v, _ in self.fills if d == "sell")), flush=True)
