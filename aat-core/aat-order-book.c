@@ -1329,7 +1329,7 @@ add_internal (AatOrderBook *self, const AatBookOrder *order, gboolean owned)
 }
 
 /**
- * aat_order_book_add_raw: (skip)
+ * aat_order_book_add_raw:
  * @self: a book
  * @order: the order, in ticks and lots
  *
@@ -1435,7 +1435,7 @@ aat_order_book_cancel (AatOrderBook *self, guint64 id)
 }
 
 /**
- * aat_order_book_change_raw: (skip)
+ * aat_order_book_change_raw:
  * @self: a book
  * @id: a resting order
  * @price: the new limit price in ticks
@@ -1513,10 +1513,10 @@ aat_order_book_change_raw (AatOrderBook *self, guint64 id, gint64 price, gint64 
 }
 
 /**
- * aat_order_book_find_raw: (skip)
+ * aat_order_book_find_raw:
  * @self: a book
  * @id: an order id
- * @order: (out) (optional): the order as the book holds it: for a resting order a limit
+ * @order: (out caller-allocates) (optional): the order as the book holds it: for a resting order a limit
  *   order with @volume its remaining volume; for a waiting stop, as it was submitted
  * @remaining: (out) (optional): the volume still working, in lots (a notional stop: its
  *   notional)
@@ -1577,7 +1577,7 @@ nth_level (AatOrderBook *self, AatSide side, guint n)
 }
 
 /**
- * aat_order_book_best_raw: (skip)
+ * aat_order_book_best_raw:
  * @self: a book
  * @side: which side
  * @price: (out) (optional): the best price in ticks
@@ -1594,7 +1594,7 @@ aat_order_book_best_raw (AatOrderBook *self, AatSide side, gint64 *price, gint64
 }
 
 /**
- * aat_order_book_level_raw: (skip)
+ * aat_order_book_level_raw:
  * @self: a book
  * @side: which side
  * @n: which level: 0 is the best
@@ -1625,7 +1625,7 @@ aat_order_book_level_raw (AatOrderBook *self, AatSide side, guint n, gint64 *pri
 }
 
 /**
- * aat_order_book_level_at_raw: (skip)
+ * aat_order_book_level_at_raw:
  * @self: a book
  * @side: which side
  * @price: a price in ticks
@@ -1916,7 +1916,8 @@ aat_order_book_level_at (AatOrderBook *self, AatSide side, double price, AatBook
  * @side: which side
  * @n: the most levels to return, 0 for all
  *
- * Returns: (transfer full) (element-type AatBookLevel): the levels of @side, best first
+ * Returns: (transfer container) (element-type AatBookLevel): the levels of @side, best
+ *   first, as structs inside the array (free it with g_array_unref())
  */
 GArray *
 aat_order_book_levels (AatOrderBook *self, AatSide side, guint n)
