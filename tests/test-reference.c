@@ -54,7 +54,8 @@ date_of (AatTime t)
   return g_date_time_format (dt, "%Y-%m-%d");
 }
 
-/* Runs one backtest; the engine keeps the exchange and the strategy. */
+/* Runs one backtest. It takes @exchange and @strategy: the engine keeps them alive
+ * for as long as it lives. */
 static AatEngine *
 run_backtest (AatExchange *exchange, AatStrategy *strategy, double cash)
 {
@@ -64,6 +65,8 @@ run_backtest (AatExchange *exchange, AatStrategy *strategy, double cash)
   g_object_set (engine, "cash", cash, NULL);
   aat_engine_add_exchange (engine, exchange);
   aat_engine_add_strategy (engine, strategy);
+  g_object_unref (exchange);
+  g_object_unref (strategy);
   g_assert_true (aat_engine_run (engine, &error));
   g_assert_no_error (error);
   return engine;
