@@ -48,8 +48,11 @@ for lang in "$@"; do
     ;;
   gjs)
     fills "gjs: buy-and-hold from data/buy-and-hold-gjs.cfg" data/buy-and-hold-gjs.cfg 2
-    expect "gjs: an exception in on_trade: exit 1, stack, on_error, others trade" 1 \
-      'on_error called: .*raised on purpose' 'raised on purpose in on_trade #2' -- \
+    # gjs 1.74 cannot hand the GError to a JS on_error when no JS frame is on the stack
+    # (embedded: "Error getting saved frame information"); the failure is still counted,
+    # logged with the JS stack and reported by the exit status. See doc/STRATEGIES.md.
+    expect "gjs: an exception in on_trade: exit 1, the JS stack in stderr, others trade" 1 \
+      'strategy buy-and-hold' 'vfunc_on_trade@.*raising.js:[0-9]+' -- \
       --exchanges synthetic,events=5000 \
       --strategies 'gjs:tests/gjs/raising.js:Raising,raise-at=2' --strategies buy-and-hold
     expect "gjs: a syntax error names the file, exit 2" 2 '' 'syntax_error.js' -- \
