@@ -633,6 +633,39 @@ test_stop_cancel_waiting (Fixture *f, gconstpointer data)
 }
 
 static void
+test_stop_market_notional (Fixture *f, gconstpointer data)
+{
+  AatBookOrder o;
+  gint64 remaining;
+
+  limit (f, 1, S, 106, 5);
+  g_array_set_size (f->events, 0);
+  g_assert_cmpint (add_full (f, 10, B, AAT_ORDER_TYPE_STOP_MARKET, 0, 0, 105, 0, 300), ==,
+                   AAT_REJECT_REASON_NONE);
+  g_assert_cmpint (add_full (f, 11, B, AAT_ORDER_TYPE_STOP_MARKET, 0, 0, 105, 0, 500), ==,
+                   AAT_REJECT_REASON_NONE);
+  expect_no_events (f);
+  g_assert_true (aat_order_book_find_raw (f->book, 10, &o, &remaining));
+  g_assert_cmpint (o.notional, ==, 300);
+  g_assert_cmpint (o.volume, ==, 0);
+  g_assert_cmpint (remaining, ==, 300);
+  /* cancelling a notional stop reports the notional */
+  g_assert_cmpint (aat_order_book_cancel (f->book, 11), ==, AAT_REJECT_REASON_NONE);
+  expect_events (f, { CANCEL, B, 11, 0, 0, 500, 0 });
+  /* 300 buys 2 lots at 106, 88 is left */
+  limit (f, 2, B, 106, 1);
+  expect_events (f,
+                 { CHANGE, S, 1, 0, 106, 1, 4 },
+                 { TRADE, B, 2, 1, 106, 1, 0 },
+                 { FILL, B, 2, 0, 106, 1, 0 },
+                 { CHANGE, S, 1, 0, 106, 2, 2 },
+                 { TRADE, B, 10, 1, 106, 2, 88 },
+                 { CANCEL, B, 10, 0, 0, 88, 0 });
+  g_assert_cmpuint (aat_order_book_get_stop_count (f->book), ==, 0);
+  expect_book (f, "", "106:2:1");
+}
+
+static void
 test_stop_not_on_submit (Fixture *f, gconstpointer data)
 {
   double last = 0;
@@ -1315,6 +1348,7 @@ main (int argc, char **argv)
   T ("stop/chained", test_stop_chained);
   T ("stop/cancel-waiting", test_stop_cancel_waiting);
   T ("stop/not-on-submit", test_stop_not_on_submit);
+  T ("stop-market/notional", test_stop_market_notional);
   T ("bad-input/raw", test_bad_input_raw);
   T ("levels/recentre", test_levels_recentre);
   T ("queries", test_queries);
