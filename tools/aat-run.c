@@ -105,6 +105,7 @@ print_summary (AatEngine *engine)
       g_print ("  cash            %.2f\n", aat_portfolio_get_cash (portfolio, strategy));
       g_print ("  realized P&L    %.2f\n", aat_portfolio_get_realized_pnl (portfolio, strategy));
       g_print ("  unrealized P&L  %.2f\n", aat_portfolio_get_unrealized_pnl (portfolio, strategy));
+      g_print ("  fees            %.2f\n", aat_portfolio_get_fees (portfolio, strategy));
       g_print ("  value           %.2f\n", aat_portfolio_get_value (portfolio, strategy));
     }
 }
