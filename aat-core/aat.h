@@ -25,5 +25,7 @@
 #include "aat-module.h"
 #include "aat-registry.h"
 #include "aat-config.h"
+#include "aat-report.h"
+#include "aat-progress.h"
 
 #undef __AAT_H_INSIDE__
