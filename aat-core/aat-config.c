@@ -883,6 +883,9 @@ load_keyfile (AatRunConfig *self, GKeyFile *kf, GError **error)
             return FALSE;
           continue;
         }
+      /* [api]: read by AatControlServer (aat_control_server_load_config(), issue 8) */
+      if (strcmp (group, "api") == 0)
+        continue;
       if (aat_plugin_kind_from_string (group, &kind))
         {
           if (!load_list_group (self, kf, group, kind, error))

@@ -25,6 +25,7 @@
 #include "aat-module.h"
 #include "aat-registry.h"
 #include "aat-config.h"
+#include "aat-control-server.h"
 #include "aat-report.h"
 #include "aat-progress.h"
 

@@ -114,6 +114,8 @@ int
 main (int argc, char **argv)
 {
   g_autofree char *config_path = NULL;
+  g_autofree char *api_address = NULL;                 /* control API (issue 8) */
+  g_autoptr (AatControlServer) api = NULL;
   g_autofree char *trading_type = NULL;
   g_auto (GStrv) strategies = NULL;
   g_auto (GStrv) exchanges = NULL;
@@ -136,6 +138,9 @@ main (int argc, char **argv)
     { "modules-dir", 'M', 0, G_OPTION_ARG_FILENAME_ARRAY, &modules_dirs,
       "Also load modules from DIR (repeatable)", "DIR" },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version, then exit", NULL },
+    /* control API (issue 8) */
+    { "api", 0, 0, G_OPTION_ARG_STRING, &api_address,
+      "Serve the control API and the live page on HOST:PORT (doc/API.md)", "HOST:PORT" },
     { NULL }
   };
   g_autoptr (GOptionContext) context = NULL;
@@ -224,6 +229,27 @@ main (int argc, char **argv)
   engine = aat_run_config_build_engine (config, registry, &error);
   if (engine == NULL)
     return usage_error (error->message);
+
+  /* ---- control API (issue 8): the token comes from AAT_API_TOKEN, else [api] token= */
+  if (api_address != NULL)
+    {
+      g_autofree char *uri = NULL;
+
+      api = aat_control_server_new (engine);
+      if (config_path != NULL && !aat_control_server_load_config (api, config_path, &error))
+        return usage_error (error->message);
+      if (g_getenv ("AAT_API_TOKEN") != NULL)
+        aat_control_server_set_token (api, g_getenv ("AAT_API_TOKEN"));
+      if (!aat_control_server_listen (api, api_address, &error))
+        {
+          g_autofree char *msg = g_strdup_printf ("--api %s", error->message);
+          return usage_error (msg);
+        }
+      uri = aat_control_server_get_uri (api);
+      g_printerr ("aat-run: control API on %s%s\n", uri,
+                  aat_control_server_get_token (api) != NULL ? " (bearer token required)" : "");
+    }
+  /* ---- end control API */
 
   running_engine = engine;
   sigint_id = g_unix_signal_add (SIGINT, on_stop_signal, (gpointer) "SIGINT");
