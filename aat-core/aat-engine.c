@@ -76,6 +76,7 @@ typedef struct {
 typedef struct {
   AatExchange *src;
   AatEvent *ev;
+  gint64 at;             /* monotonic µs when pushed: the queueing lag (issue 9) */
 } Pushed;
 
 typedef struct {
@@ -111,6 +112,7 @@ struct _AatEngine
 
   /* run state */
   gboolean running, finished, stop_requested, killed, in_error;
+  gboolean closing;      /* inside close_all: a halted strategy may flatten (issue 8) */
   AatTime now;
   guint64 events;
   guint failures;
@@ -140,6 +142,14 @@ struct _AatEngine
   GMainContext *context;
   GLogFunc old_log_func;
   gpointer old_log_data;
+
+  /* reliability (issue 9) */
+  AatJournal *journal;    /* orders and responses are appended before they are acted on */
+  gboolean journal_reported;
+  guint max_queued;       /* bound of `pushed` */
+  guint64 dropped;        /* market events dropped at the bound */
+  gint64 max_lag;         /* µs an event waited in `pushed`, at most */
+  gint64 last_drop_log;
 };
 
 G_DEFINE_FINAL_TYPE (AatEngine, aat_engine, G_TYPE_OBJECT)
@@ -173,6 +183,8 @@ static guint signals[N_SIGNALS];
 static AatEngine *log_engine;   /* the engine whose strategies the log handler watches */
 
 static void drain (AatEngine *self);
+static StratState *state_of (AatEngine *self, AatStrategy *s);
+static void journal_failed (AatEngine *self, GError *error);
 typedef struct _Failure Failure;
 static void failure_free (Failure *f);
 static void finish (AatEngine *self, GError *error);
@@ -298,6 +310,7 @@ aat_engine_dispose (GObject *object)
   g_ptr_array_set_size (self->exchanges, 0);
   g_ptr_array_set_size (self->risk, 0);
   g_clear_object (&self->execution);
+  g_clear_object (&self->journal);
   G_OBJECT_CLASS (aat_engine_parent_class)->dispose (object);
 }
 
@@ -519,6 +532,7 @@ aat_engine_init (AatEngine *self)
   g_queue_init (&self->responses);
   g_queue_init (&self->pushed);
   g_queue_init (&self->failed);
+  self->max_queued = 100000;
 }
 
 /**
@@ -905,14 +919,166 @@ engine_log_handler (const char *domain, GLogLevelFlags level, const char *messag
     g_log_default_handler (domain, level, message, NULL);
 }
 
+/* ---- reliability (issue 9): the journal ---- */
+
+/* A journal that cannot be written stops new orders (aat_engine_send_order() rejects
+ * them); say so once, and make the run's outcome a failure. Takes @error. */
+static void
+journal_failed (AatEngine *self, GError *error)
+{
+  if (!self->journal_reported)
+    {
+      self->journal_reported = TRUE;
+      g_message ("journal failure: %s; aat sends no new orders from now on", error->message);
+      _aat_engine_report_error (self, NULL, error);
+    }
+  g_error_free (error);
+}
+
+/* Gives @order a client id unique across runs and journals it before it is sent.
+ * FALSE: it must not be sent. */
+static gboolean
+journal_before_send (AatEngine *self, AatOrder *order)
+{
+  GError *error = NULL;
+
+  if (aat_journal_is_failed (self->journal))
+    return FALSE;
+  if (order->client_id == NULL)
+    order->client_id = aat_journal_next_client_id (self->journal);
+  if (order->client_id != NULL && aat_journal_append_order (self->journal, "new", order, NULL, NULL, &error))
+    return TRUE;
+  if (error == NULL)
+    error = g_error_new (AAT_JOURNAL_ERROR, AAT_JOURNAL_ERROR_WRITE, "%s", aat_journal_get_failure (self->journal));
+  journal_failed (self, error);
+  return FALSE;
+}
+
+void
+_aat_engine_adopt_order (AatEngine *self, AatStrategy *strategy, AatOrder *order)
+{
+  aat_order_ref (order);
+  order->placed = TRUE;
+  order->acked = TRUE;
+  order->id = ++self->next_id;
+  order->strategy = strategy;
+  if (order->status < AAT_ORDER_STATUS_OPEN)
+    order->status = AAT_ORDER_STATUS_OPEN;
+  if (strategy != NULL)
+    {
+      StratState *st = state_of (self, strategy);
+      g_ptr_array_add (st->orders, order);
+      g_ptr_array_add (st->open, order);
+    }
+  else
+    g_ptr_array_add (self->unowned, order);
+}
+
+/**
+ * aat_engine_set_journal:
+ * @self: an engine
+ * @journal: (nullable): an order journal, or %NULL for none
+ *
+ * Attaches an order journal. Every order is then journaled (with a client order id
+ * unique across runs) before it is sent, and every response and position change before
+ * it is reported; when the journal cannot be written, new orders are rejected. In live,
+ * sandbox and simulation runs the engine recovers from the journal when it starts
+ * (aat_journal_recover()).
+ *
+ * Since: 0.1
+ */
+void
+aat_engine_set_journal (AatEngine *self, AatJournal *journal)
+{
+  g_return_if_fail (AAT_IS_ENGINE (self));
+  g_return_if_fail (journal == NULL || AAT_IS_JOURNAL (journal));
+  g_return_if_fail (!self->running);
+  g_set_object (&self->journal, journal);
+}
+
+/**
+ * aat_engine_get_journal:
+ * @self: an engine
+ *
+ * Since: 0.1
+ *
+ * Returns: (transfer none) (nullable): its journal
+ */
+AatJournal *
+aat_engine_get_journal (AatEngine *self)
+{
+  g_return_val_if_fail (AAT_IS_ENGINE (self), NULL);
+  return self->journal;
+}
+
+/**
+ * aat_engine_set_max_queued_events:
+ * @self: an engine
+ * @max_events: how many pushed market events may wait for dispatch (at least 1)
+ *
+ * Bounds the queue of live market events that wait while a strategy is busy. Beyond
+ * it the oldest market events are dropped, counted and logged; order responses are
+ * never dropped. The default is 100000.
+ *
+ * Since: 0.1
+ */
+void
+aat_engine_set_max_queued_events (AatEngine *self, guint max_events)
+{
+  g_return_if_fail (AAT_IS_ENGINE (self));
+  self->max_queued = MAX (max_events, 1);
+}
+
+/**
+ * aat_engine_get_dropped_event_count:
+ * @self: an engine
+ *
+ * Since: 0.1
+ *
+ * Returns: how many live market events were dropped at the queue bound
+ */
+guint64
+aat_engine_get_dropped_event_count (AatEngine *self)
+{
+  g_return_val_if_fail (AAT_IS_ENGINE (self), 0);
+  return self->dropped;
+}
+
+/**
+ * aat_engine_get_max_lag:
+ * @self: an engine
+ *
+ * Since: 0.1
+ *
+ * Returns: the longest time a live market event waited in the queue before its
+ *   dispatch, in nanoseconds
+ */
+AatTime
+aat_engine_get_max_lag (AatEngine *self)
+{
+  g_return_val_if_fail (AAT_IS_ENGINE (self), 0);
+  return self->max_lag * 1000;
+}
+
 /* ---- responses ---- */
 
 void
 _aat_engine_response (AatEngine *self, AatExchange *source, AatEventType type, AatOrder *order,
                       AatTrade *trade, const char *reason)
 {
-  Response *r = g_new0 (Response, 1);
+  Response *r;
 
+  /* reliability (issue 9): journal the response before anyone is told of it */
+  if (self->journal != NULL)
+    {
+      const char *kind = type == AAT_EVENT_TYPE_RECEIVED ? "received"
+                         : type == AAT_EVENT_TYPE_CANCELED ? "canceled"
+                         : type == AAT_EVENT_TYPE_REJECTED ? "rejected" : "fill";
+      GError *error = NULL;
+      if (!aat_journal_append_order (self->journal, kind, order, trade, reason, &error))
+        journal_failed (self, error);
+    }
+  r = g_new0 (Response, 1);
   r->type = type;
   r->order = aat_order_ref (order);
   r->trade = trade != NULL ? aat_trade_ref (trade) : NULL;
@@ -974,6 +1140,17 @@ process_response (AatEngine *self, Response *r)
       deliver_received (self, order);
       aat_portfolio_apply_fill (self->portfolio, s, order->instrument, order->side, r->trade->volume,
                                 r->trade->price, r->trade->fee, r->trade->timestamp);
+      /* reliability (issue 9): the position change, journaled before on_bought/on_sold */
+      if (self->journal != NULL)
+        {
+          g_autoptr (AatPosition) pos = aat_portfolio_get_position (self->portfolio, s, order->instrument);
+          GError *error = NULL;
+          if (!aat_journal_append_position (self->journal, s, order->instrument,
+                                            pos != NULL ? aat_position_get_size (pos) : 0.0,
+                                            pos != NULL ? aat_position_get_average_price (pos) : 0.0,
+                                            aat_portfolio_get_cash (self->portfolio, s), &error))
+            journal_failed (self, error);
+        }
       g_ptr_array_add (self->trades, aat_trade_ref (r->trade));
       if (s != NULL)
         g_ptr_array_add (state_of (self, s)->trades, aat_trade_ref (r->trade));
@@ -1057,6 +1234,7 @@ drain (AatEngine *self)
       p = g_queue_pop_head (&self->pushed);
       if (p == NULL)
         break;
+      self->max_lag = MAX (self->max_lag, g_get_monotonic_time () - p->at);   /* issue 9 */
       self->draining = FALSE;
       {
         guint idx = 0;
@@ -1139,7 +1317,7 @@ aat_engine_place_order (AatEngine *self, AatStrategy *strategy, AatOrder *order)
 
   if (self->killed)
     reject (self, order, "halted: the engine's kill switch is on");
-  else if (strategy != NULL && aat_strategy_is_halted (strategy))
+  else if (strategy != NULL && aat_strategy_is_halted (strategy) && !self->closing)
     reject (self, order, "halted: the strategy is halted");
   else
     {
@@ -1204,6 +1382,14 @@ aat_engine_send_order (AatEngine *self, AatOrder *order)
       reject (self, order, aat_reject_reason_to_string (AAT_REJECT_REASON_NO_EXCHANGE));
       return;
     }
+  /* reliability (issue 9): no journal record, no order */
+  if (self->journal != NULL && !journal_before_send (self, order))
+    {
+      g_autofree char *why = g_strdup_printf ("journal: %s; no order is sent without a journal",
+                                              aat_journal_get_failure (self->journal));
+      reject (self, order, why);
+      return;
+    }
   if (self->verbose)
     {
       g_autofree char *text = aat_order_to_string (order);
@@ -1244,6 +1430,14 @@ aat_engine_cancel_order (AatEngine *self, AatOrder *order)
   ex = exchange_for (self, order);
   if (ex == NULL)
     return FALSE;
+  /* reliability (issue 9): journaled first, but a cancel still goes out without a
+   * journal: it only reduces risk */
+  if (self->journal != NULL)
+    {
+      GError *error = NULL;
+      if (!aat_journal_append_order (self->journal, "cancel-request", order, NULL, NULL, &error))
+        journal_failed (self, error);
+    }
   aat_exchange_cancel_order (ex, order);
   if (self->current == NULL)
     drain (self);
@@ -1413,6 +1607,9 @@ aat_engine_close_all (AatEngine *self, AatStrategy *strategy, AatInstrument *ins
 
   g_return_val_if_fail (AAT_IS_ENGINE (self), 0);
   aat_engine_cancel_all (self, strategy, instrument);
+  /* issue 8: flattening is allowed while halted (halt, then flatten, is the operator's
+   * sequence); the kill switch still refuses everything */
+  self->closing = TRUE;
   for (guint i = 0; i < self->strategies->len; i++)
     {
       AatStrategy *s = self->strategies->pdata[i];
@@ -1433,6 +1630,7 @@ aat_engine_close_all (AatEngine *self, AatStrategy *strategy, AatInstrument *ins
           n++;
         }
     }
+  self->closing = FALSE;
   return n;
 }
 
@@ -1623,9 +1821,37 @@ _aat_engine_push_event (AatEngine *self, AatExchange *source, AatEvent *event)
 
   if (!self->running)
     return;
+  /* reliability (issue 9): a slow strategy must not make the queue grow without bound.
+   * At the bound the oldest market event is dropped (never EXIT, HALT or CONTINUE;
+   * order responses have their own queue and are never dropped), counted, and logged
+   * at most once a second with the lag. */
+  if (G_UNLIKELY (self->pushed.length >= self->max_queued))
+    {
+      for (GList *l = self->pushed.head; l != NULL; l = l->next)
+        {
+          Pushed *old = l->data;
+          AatEventType t = old->ev->type;
+          if (t != AAT_EVENT_TYPE_EXIT && t != AAT_EVENT_TYPE_HALT && t != AAT_EVENT_TYPE_CONTINUE)
+            {
+              gint64 now = g_get_monotonic_time ();
+              self->dropped++;
+              if (now - self->last_drop_log >= G_USEC_PER_SEC)
+                {
+                  self->last_drop_log = now;
+                  g_message ("live events queue full (%u events, the oldest waited %.3f s): a strategy is "
+                             "slower than its data; %" G_GUINT64_FORMAT " market event%s dropped so far",
+                             self->pushed.length, (now - old->at) / 1e6, self->dropped, self->dropped == 1 ? "" : "s");
+                }
+              g_queue_delete_link (&self->pushed, l);
+              pushed_free (old);
+              break;
+            }
+        }
+    }
   p = g_new (Pushed, 1);
   p->src = source;
   p->ev = aat_event_ref (event);
+  p->at = g_get_monotonic_time ();
   g_queue_push_tail (&self->pushed, p);
   if (self->current == NULL && !self->draining)
     drain (self);
@@ -1804,6 +2030,12 @@ start (AatEngine *self, GError **error)
             aat_portfolio_set_margin (self->portfolio, inst, margin);
         }
     }
+
+  /* reliability (issue 9): live, sandbox and simulation runs recover the orders and
+   * positions of earlier runs from the journal, before any strategy can act */
+  if (self->journal != NULL && self->trading_type != AAT_TRADING_TYPE_BACKTEST &&
+      !aat_journal_recover (self->journal, self, error))
+    return FALSE;
 
   /* strategies that never subscribe get everything */
   for (guint i = 0; i < self->strategies->len; i++)

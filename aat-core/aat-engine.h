@@ -113,4 +113,16 @@ guint aat_engine_close_all (AatEngine *self, AatStrategy *strategy, AatInstrumen
 AAT_AVAILABLE_IN_ALL
 void aat_engine_kill (AatEngine *self, const char *reason);
 
+/* Reliability (issue 9): the order journal, and the bound on queued live events */
+AAT_AVAILABLE_IN_ALL
+void aat_engine_set_journal (AatEngine *self, AatJournal *journal);
+AAT_AVAILABLE_IN_ALL
+AatJournal *aat_engine_get_journal (AatEngine *self);
+AAT_AVAILABLE_IN_ALL
+void aat_engine_set_max_queued_events (AatEngine *self, guint max_events);
+AAT_AVAILABLE_IN_ALL
+guint64 aat_engine_get_dropped_event_count (AatEngine *self);
+AAT_AVAILABLE_IN_ALL
+AatTime aat_engine_get_max_lag (AatEngine *self);
+
 G_END_DECLS

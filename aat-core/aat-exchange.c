@@ -520,6 +520,40 @@ aat_exchange_connect_finish (AatExchange *self, GAsyncResult *result, GError **e
   return AAT_EXCHANGE_GET_CLASS (self)->connect_finish (self, result, error);
 }
 
+/* ---- reliability (issue 9): the open-orders query used by journal recovery ---- */
+
+/**
+ * aat_exchange_open_orders:
+ * @self: an exchange
+ * @error: return location for an error
+ *
+ * Asks the venue which orders are working there, for recovery after a restart. Each
+ * order carries its client order id; the exchange keeps reporting fills and cancels on
+ * these same values, so the engine adopts them. Exchanges that cannot tell fail with
+ * %G_IO_ERROR_NOT_SUPPORTED (the default).
+ *
+ * Since: 0.1
+ *
+ * Returns: (transfer container) (element-type AatOrder) (nullable): the working orders,
+ *   or %NULL with @error set
+ */
+GPtrArray *
+aat_exchange_open_orders (AatExchange *self, GError **error)
+{
+  AatExchangeClass *klass;
+
+  g_return_val_if_fail (AAT_IS_EXCHANGE (self), NULL);
+  klass = AAT_EXCHANGE_GET_CLASS (self);
+  if (klass->open_orders == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "exchange '%s' cannot list its open orders",
+                   aat_exchange_get_name (self));
+      return NULL;
+    }
+  return klass->open_orders (self, error);
+}
+/* ---- end reliability ---- */
+
 /**
  * aat_exchange_push_event:
  * @self: an exchange

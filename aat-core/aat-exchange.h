@@ -32,6 +32,9 @@ G_DECLARE_DERIVABLE_TYPE (AatExchange, aat_exchange, AAT, EXCHANGE, GObject)
  * @accounts: the accounts held at the exchange
  * @connect_async: connect to a live venue; the default calls @start
  * @connect_finish: finish @connect_async
+ * @open_orders: the orders working at the venue (issue 9, reliability), each with its
+ *   client order id, as #AatOrder values the exchange keeps reporting on; for recovery
+ *   (aat_journal_recover()). The default fails with %G_IO_ERROR_NOT_SUPPORTED.
  *
  * Exchanges that replay history implement @next_event; the engine pulls from them and
  * merges their streams by time. Live exchanges push with aat_exchange_push_event() on
@@ -52,9 +55,11 @@ struct _AatExchangeClass
   void        (*connect_async)  (AatExchange *self, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data);
   gboolean    (*connect_finish) (AatExchange *self, GAsyncResult *result, GError **error);
+  /* reliability (issue 9): an optional query, from a padding slot */
+  GPtrArray * (*open_orders)    (AatExchange *self, GError **error);
 
   /*< private >*/
-  gpointer padding[12];
+  gpointer padding[11];
 };
 
 AAT_AVAILABLE_IN_ALL
@@ -87,6 +92,8 @@ void aat_exchange_connect_async (AatExchange *self, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data);
 AAT_AVAILABLE_IN_ALL
 gboolean aat_exchange_connect_finish (AatExchange *self, GAsyncResult *result, GError **error);
+AAT_AVAILABLE_IN_ALL
+GPtrArray *aat_exchange_open_orders (AatExchange *self, GError **error);
 
 /* For implementations: reporting to the engine. */
 AAT_AVAILABLE_IN_ALL

@@ -148,4 +148,6 @@ void _aat_engine_response (AatEngine *self, AatExchange *source, AatEventType ty
 GArray *_aat_engine_price_history (AatEngine *self, AatInstrument *instrument);
 void _aat_exchange_attach (AatExchange *self, AatEngine *engine);
 void _aat_portfolio_add_strategy (AatPortfolio *self, AatStrategy *strategy);
+/* reliability (issue 9): journal recovery hands the engine orders it did not place */
+void _aat_engine_adopt_order (AatEngine *self, AatStrategy *strategy, AatOrder *order);
 G_END_DECLS

@@ -642,7 +642,6 @@ handle_new_order (AatWsServer *self, Client *c, JsonObject *msg)
   AatInstrument *inst;
   SOrder *o;
   g_autoptr (AatOrder) order = NULL;
-  g_autoptr (AatOrder) placed = NULL;
 
   if (!aat_ws_get_string (msg, "client_order_id", TRUE, &cid, &p))
     goto bad;
@@ -657,7 +656,7 @@ handle_new_order (AatWsServer *self, Client *c, JsonObject *msg)
   if (o != NULL)
     {
       o->owner = c;
-      send_order (self, o, "ack", TRUE);
+      send_order (self, o, o->status == AAT_ORDER_STATUS_REJECTED ? "reject" : "ack", TRUE);
       return;
     }
   if (!aat_ws_get_string (msg, "instrument", TRUE, &inst_name, &p) ||
@@ -717,8 +716,8 @@ handle_new_order (AatWsServer *self, Client *c, JsonObject *msg)
   aat_order_set_client_id (order, cid);
   o->order = aat_order_ref (order);
   g_hash_table_insert (self->by_order, order, o);
-  /* the engine may answer (ack, fills) before this returns */
-  placed = aat_strategy_new_order (AAT_STRATEGY (self), order);
+  /* the engine may answer (ack, fills) before this returns; it lends the result */
+  aat_strategy_new_order (AAT_STRATEGY (self), order);
   return;
 
 bad:
