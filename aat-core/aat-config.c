@@ -85,6 +85,8 @@ struct _AatRunConfig
   AatTime start_time, end_time;
   AatExitRoutine exit_routine;
   double cash;
+  char *journal;                 /* reliability (issue 9) */
+  AatReconcilePolicy reconcile;
 
   GPtrArray *entries[N_KINDS];  /* Entry*, in order */
   GHashTable *groups;           /* "KIND REF" -> GPtrArray of Setting*, from the file */
@@ -134,6 +136,7 @@ aat_run_config_finalize (GObject *object)
   guint i;
 
   g_free (self->path);
+  g_free (self->journal);
   for (i = 0; i < N_KINDS; i++)
     g_ptr_array_unref (self->entries[i]);
   g_hash_table_unref (self->groups);
@@ -620,11 +623,13 @@ aat_param_value_parse (GParamSpec *pspec, const char *text, GValue *value, GErro
 
 typedef enum {
   GEN_VERBOSE, GEN_TRADING_TYPE, GEN_SEED, GEN_START, GEN_END, GEN_EXIT, GEN_CASH,
+  GEN_JOURNAL, GEN_RECONCILE,   /* reliability (issue 9) */
   N_GENERAL
 } GeneralKey;
 
 static const char * const general_keys[N_GENERAL + 1] = {
-  "verbose", "trading_type", "seed", "start_time", "end_time", "exit_routine", "cash", NULL,
+  "verbose", "trading_type", "seed", "start_time", "end_time", "exit_routine", "cash",
+  "journal", "reconcile", NULL,
 };
 
 /* The [general] keys are parsed like plugin properties, from these specs. */
@@ -651,6 +656,9 @@ general_pspec (GeneralKey key)
                                 AAT_EXIT_ROUTINE_NONE, G_PARAM_READWRITE);
     case GEN_CASH:
       return g_param_spec_double ("cash", NULL, NULL, 0, G_MAXDOUBLE, 0, G_PARAM_READWRITE);
+    case GEN_JOURNAL:
+    case GEN_RECONCILE:
+      return g_param_spec_string (key == GEN_JOURNAL ? "journal" : "reconcile", NULL, NULL, NULL, G_PARAM_READWRITE);
     case N_GENERAL:
       break;
     }
@@ -683,6 +691,17 @@ set_general (AatRunConfig *self, GeneralKey key, const char *text, const char *w
     case GEN_END: aat_run_config_set_end_time (self, g_value_get_int64 (&value)); break;
     case GEN_EXIT: aat_run_config_set_exit_routine (self, g_value_get_enum (&value)); break;
     case GEN_CASH: aat_run_config_set_cash (self, g_value_get_double (&value)); break;
+    case GEN_JOURNAL: aat_run_config_set_journal (self, g_value_get_string (&value)); break;
+    case GEN_RECONCILE:
+      if (!aat_reconcile_policy_from_string (g_value_get_string (&value), &self->reconcile))
+        {
+          g_set_error (error, AAT_CONFIG_ERROR, AAT_CONFIG_ERROR_INVALID_VALUE,
+                       "%s: invalid value '%s'; expected cancel-unknown, adopt or fail", where, text);
+          g_value_unset (&value);
+          g_param_spec_unref (pspec);
+          return FALSE;
+        }
+      break;
     case N_GENERAL: break;
     }
   g_value_unset (&value);
@@ -824,7 +843,7 @@ load_general_group (AatRunConfig *self, GKeyFile *kf, GError **error)
           else
             g_set_error (error, AAT_CONFIG_ERROR, AAT_CONFIG_ERROR_UNKNOWN_KEY,
                          "%s: unknown key; [general] takes verbose, trading_type, seed, "
-                         "start_time, end_time, exit_routine and cash", where);
+                         "start_time, end_time, exit_routine, cash, journal and reconcile", where);
           return FALSE;
         }
       if (!set_general (self, k, value ? g_strstrip (value) : "", where, error))
@@ -1236,6 +1255,72 @@ aat_run_config_set_cash (AatRunConfig *self, double cash)
   g_return_if_fail (AAT_IS_RUN_CONFIG (self));
   self->cash = cash;
   self->set |= SET_CASH;
+}
+
+/* ---------------------------------------------------------------- reliability (issue 9) */
+
+/**
+ * aat_run_config_get_journal:
+ * @self: a configuration
+ *
+ * Since: 0.1
+ *
+ * Returns: (nullable) (type filename): `[general] journal`, the order journal's file
+ */
+const char *
+aat_run_config_get_journal (AatRunConfig *self)
+{
+  g_return_val_if_fail (AAT_IS_RUN_CONFIG (self), NULL);
+  return self->journal;
+}
+
+/**
+ * aat_run_config_set_journal:
+ * @self: a configuration
+ * @path: (nullable) (type filename): the order journal's file, or %NULL for none
+ *
+ * Sets `[general] journal`: aat_run_config_build_engine() opens it and attaches it to
+ * the engine (aat_engine_set_journal()).
+ *
+ * Since: 0.1
+ */
+void
+aat_run_config_set_journal (AatRunConfig *self, const char *path)
+{
+  g_return_if_fail (AAT_IS_RUN_CONFIG (self));
+  g_free (self->journal);
+  self->journal = path != NULL && path[0] != '\0' ? g_strdup (path) : NULL;
+}
+
+/**
+ * aat_run_config_get_reconcile:
+ * @self: a configuration
+ *
+ * Since: 0.1
+ *
+ * Returns: `[general] reconcile`: cancel-unknown (the default), adopt or fail
+ */
+AatReconcilePolicy
+aat_run_config_get_reconcile (AatRunConfig *self)
+{
+  g_return_val_if_fail (AAT_IS_RUN_CONFIG (self), AAT_RECONCILE_POLICY_FAIL);
+  return self->reconcile;
+}
+
+/**
+ * aat_run_config_set_reconcile:
+ * @self: a configuration
+ * @policy: what recovery does when the journal and an exchange disagree
+ *
+ * Sets `[general] reconcile`.
+ *
+ * Since: 0.1
+ */
+void
+aat_run_config_set_reconcile (AatRunConfig *self, AatReconcilePolicy policy)
+{
+  g_return_if_fail (AAT_IS_RUN_CONFIG (self));
+  self->reconcile = policy;
 }
 
 /* ---------------------------------------------------------------- plugin lists */
@@ -1666,6 +1751,19 @@ aat_run_config_build_engine (AatRunConfig *self, AatRegistry *registry, GError *
   if (plugins[AAT_PLUGIN_KIND_EXECUTION_POLICY]->len > 0)
     aat_engine_set_execution_policy (engine,
                                      g_ptr_array_index (plugins[AAT_PLUGIN_KIND_EXECUTION_POLICY], 0));
+  /* reliability (issue 9): the order journal */
+  if (self->journal != NULL)
+    {
+      g_autoptr (AatJournal) journal = aat_journal_open (self->journal, error);
+
+      if (journal == NULL)
+        {
+          g_clear_object (&engine);
+          goto out;
+        }
+      aat_journal_set_reconcile_policy (journal, self->reconcile);
+      aat_engine_set_journal (engine, journal);
+    }
 
 out:
   for (k = 0; k < N_KINDS; k++)

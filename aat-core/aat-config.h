@@ -98,6 +98,16 @@ double aat_run_config_get_cash (AatRunConfig *self);
 AAT_AVAILABLE_IN_ALL
 void aat_run_config_set_cash (AatRunConfig *self, double cash);
 
+/* [general] journal and reconcile (reliability, issue 9) */
+AAT_AVAILABLE_IN_ALL
+const char *aat_run_config_get_journal (AatRunConfig *self);
+AAT_AVAILABLE_IN_ALL
+void aat_run_config_set_journal (AatRunConfig *self, const char *path);
+AAT_AVAILABLE_IN_ALL
+AatReconcilePolicy aat_run_config_get_reconcile (AatRunConfig *self);
+AAT_AVAILABLE_IN_ALL
+void aat_run_config_set_reconcile (AatRunConfig *self, AatReconcilePolicy policy);
+
 /* Plugins */
 AAT_AVAILABLE_IN_ALL
 gboolean aat_run_config_set_plugins_from_specs (AatRunConfig *self, AatPluginKind kind,

@@ -20,6 +20,7 @@
 #include "aat-exchange.h"
 #include "aat-risk-policy.h"
 #include "aat-execution-policy.h"
+#include "aat-journal.h"
 #include "aat-engine.h"
 #include "aat-indicators.h"
 #include "aat-module.h"

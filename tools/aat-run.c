@@ -117,6 +117,8 @@ main (int argc, char **argv)
   g_autofree char *api_address = NULL;                 /* control API (issue 8) */
   g_autoptr (AatControlServer) api = NULL;
   g_autofree char *trading_type = NULL;
+  g_autofree char *journal_path = NULL;                /* reliability (issue 9) */
+  gboolean replay = FALSE;                             /* reliability (issue 9) */
   g_auto (GStrv) strategies = NULL;
   g_auto (GStrv) exchanges = NULL;
   g_auto (GStrv) modules_dirs = NULL;
@@ -138,6 +140,11 @@ main (int argc, char **argv)
     { "modules-dir", 'M', 0, G_OPTION_ARG_FILENAME_ARRAY, &modules_dirs,
       "Also load modules from DIR (repeatable)", "DIR" },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version, then exit", NULL },
+    /* reliability (issue 9) */
+    { "journal", 'j', 0, G_OPTION_ARG_FILENAME, &journal_path,
+      "Journal every order to FILE and recover from it on start (doc/RELIABILITY.md)", "FILE" },
+    { "replay", 0, 0, G_OPTION_ARG_NONE, &replay,
+      "Print the history of the journal, then exit", NULL },
     /* control API (issue 8) */
     { "api", 0, 0, G_OPTION_ARG_STRING, &api_address,
       "Serve the control API and the live page on HOST:PORT (doc/API.md)", "HOST:PORT" },
@@ -215,6 +222,30 @@ main (int argc, char **argv)
   if (verbose)
     aat_run_config_set_verbose (config, TRUE);
 
+  /* ---- reliability (issue 9): --journal FILE, --replay */
+  if (journal_path != NULL)
+    aat_run_config_set_journal (config, journal_path);
+  if (replay)
+    {
+      const char *path = aat_run_config_get_journal (config);
+      g_autoptr (AatJournal) journal = NULL;
+      g_autoptr (GString) text = g_string_new (NULL);
+
+      if (path == NULL)
+        return usage_error ("--replay needs a journal: give --journal FILE or [general] journal=");
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        {
+          g_autofree char *msg = g_strdup_printf ("--replay: %s: no such journal", path);
+          return usage_error (msg);
+        }
+      journal = aat_journal_open (path, &error);
+      if (journal == NULL || !aat_journal_print_history (journal, text, &error))
+        return usage_error (error->message);
+      fputs (text->str, stdout);
+      return EXIT_SUCCESS;
+    }
+  /* ---- end reliability */
+
   {
     g_auto (GStrv) s = aat_run_config_get_plugins (config, AAT_PLUGIN_KIND_STRATEGY);
     g_auto (GStrv) e = aat_run_config_get_plugins (config, AAT_PLUGIN_KIND_EXCHANGE);
@@ -262,6 +293,14 @@ main (int argc, char **argv)
   running_engine = NULL;
 
   print_summary (engine);
+  /* ---- reliability (issue 9): a slow strategy's lag, and a journal that failed */
+  if (aat_engine_get_trading_type (engine) != AAT_TRADING_TYPE_BACKTEST)
+    g_print ("\nlive events: %" G_GUINT64_FORMAT " dropped at the queue bound, longest queue wait %.3f ms\n",
+             aat_engine_get_dropped_event_count (engine), aat_engine_get_max_lag (engine) / 1e6);
+  if (aat_engine_get_journal (engine) != NULL && aat_journal_is_failed (aat_engine_get_journal (engine)))
+    g_printerr ("aat-run: %s; new orders were rejected from then on\n",
+                aat_journal_get_failure (aat_engine_get_journal (engine)));
+  /* ---- end reliability */
 
   if (!ok && !g_error_matches (error, AAT_ENGINE_ERROR, AAT_ENGINE_ERROR_CANCELLED))
     {
