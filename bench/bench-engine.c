@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 /* ---- allocation counting ---- */
 extern void *__libc_malloc (size_t);
@@ -209,6 +211,48 @@ load_ticks (const char *path, GError **error)
   return rows;
 }
 
+/* ---- issue 6: the strategy in Python (--python FILE.py:Class) or gjs (--gjs FILE.js:Class).
+ * aat-bench links a static libaat, and a language binding loads the shared one through
+ * the typelib (two copies of every type), so aat-bench hands such runs to its sibling
+ * aat-bench-gi, this file built against the shared libaat with AAT_BENCH_GI; there the
+ * strategy comes from the registry through the python or gjs loader module. */
+#ifdef AAT_BENCH_GI
+static AatStrategy *
+language_strategy (const char *scheme, const char *spec, GError **error)
+{
+  AatRegistry *registry = aat_registry_get_default ();
+  g_autofree char *ref = g_strdup_printf ("%s:%s", scheme, spec);
+  AatPluginInfo *info;
+
+  aat_registry_scan (registry, NULL);
+  info = aat_registry_find (registry, AAT_PLUGIN_KIND_STRATEGY, ref, error);
+  if (info == NULL)
+    return NULL;
+  return g_object_new (aat_plugin_info_get_gtype (info), "name", ref, NULL);
+}
+#else
+static int
+run_gi_sibling (int argc, char **argv)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = self ? g_path_get_dirname (self) : g_strdup (".");
+  g_autofree char *sibling = g_build_filename (dir, "aat-bench-gi", NULL);
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+
+  g_ptr_array_add (args, sibling);
+  g_ptr_array_add (args, (gpointer) "engine");
+  for (int i = 1; i < argc; i++)
+    g_ptr_array_add (args, argv[i]);
+  g_ptr_array_add (args, NULL);
+  fflush (stdout);
+  execv (sibling, (char **) args->pdata);
+  fprintf (stderr, "aat-bench engine: --python/--gjs need %s (built with -Dintrospection=true): %s\n",
+           sibling, g_strerror (errno));
+  return 2;
+}
+#endif
+/* ---- end of issue 6 ---- */
+
 int
 bench_engine (int argc, char **argv)
 {
@@ -218,6 +262,7 @@ bench_engine (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   double best = 0.0;
   int repeats = 3;
+  const char *lang_scheme = NULL, *lang_spec = NULL;   /* issue 6 */
 
   for (int i = 1; i < argc; i++)
     {
@@ -225,6 +270,16 @@ bench_engine (int argc, char **argv)
         events = g_ascii_strtoll (argv[++i], NULL, 10);
       else if (strcmp (argv[i], "--repeat") == 0 && i + 1 < argc)
         repeats = atoi (argv[++i]);
+      /* issue 6 */
+      else if ((strcmp (argv[i], "--python") == 0 || strcmp (argv[i], "--gjs") == 0) && i + 1 < argc)
+        {
+#ifdef AAT_BENCH_GI
+          lang_scheme = argv[i] + 2;
+          lang_spec = argv[++i];
+#else
+          return run_gi_sibling (argc, argv);
+#endif
+        }
       else if (argv[i][0] != '-')
         path = g_strdup (argv[i]);
       else
@@ -258,7 +313,21 @@ bench_engine (int argc, char **argv)
       feed->instrument = aat_instrument_get ("SPY", AAT_INSTRUMENT_TYPE_EQUITY);
       g_object_set (engine, "cash", 1e9, "price-history", 1000, NULL);
       aat_engine_add_exchange (engine, AAT_EXCHANGE (feed));
-      aat_engine_add_strategy (engine, AAT_STRATEGY (strat));
+      if (lang_spec == NULL)
+        aat_engine_add_strategy (engine, AAT_STRATEGY (strat));
+#ifdef AAT_BENCH_GI
+      else
+        {
+          g_autoptr (AatStrategy) ls = language_strategy (lang_scheme, lang_spec, &error);
+
+          if (ls == NULL)
+            {
+              fprintf (stderr, "aat-bench engine: %s\n", error->message);
+              return 2;
+            }
+          aat_engine_add_strategy (engine, ls);
+        }
+#endif
 
       a0 = n_allocs;
       t0 = bench_now_ns ();
@@ -270,6 +339,10 @@ bench_engine (int argc, char **argv)
       t1 = bench_now_ns ();
       a1 = n_allocs;
       rate = (double) aat_engine_get_event_count (engine) / ((t1 - t0) / 1e9);
+      if (lang_spec != NULL)   /* issue 6: the language strategy keeps its own counts */
+        printf ("run %d: events=%" G_GUINT64_FORMAT " seconds=%.3f events_per_s=%.0f strategy=%s:%s\n",
+                rep + 1, aat_engine_get_event_count (engine), (t1 - t0) / 1e9, rate, lang_scheme, lang_spec);
+      else
       printf ("run %d: events=%" G_GUINT64_FORMAT " seconds=%.3f events_per_s=%.0f orders=%" G_GUINT64_FORMAT
               " cancels=%" G_GUINT64_FORMAT " fills=%" G_GUINT64_FORMAT " allocations=%" G_GINT64_FORMAT
               " allocations_per_event=%.5f vwap=%.4f\n",
