@@ -332,8 +332,9 @@ aat_risk_limits_check (AatRiskPolicy *policy, AatEngine *engine, AatStrategy *st
   double price, notional, volume;
   Book *b;
 
-  /* the closing orders of a trip */
-  if (self->acting)
+  /* the closing orders of a trip; and a halted strategy's orders only get here from
+   * aat_engine_close_all(), which flattens */
+  if (self->acting || (strategy != NULL && aat_strategy_is_halted (strategy)))
     return TRUE;
   if (check_loss (self, engine, strategy, order, reason))
     goto refused;
