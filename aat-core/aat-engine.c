@@ -137,6 +137,7 @@ struct _AatEngine
   GArray *history;       /* History by instrument index */
   GByteArray *priced;    /* by instrument index: 1 once a trade or bar was seen (issue 7) */
   AatTime bucket;
+  AatTime first_event_time;  /* issue 7: where a report's equity curve starts */
   GTask *task;
   GSource *source;
   GMainContext *context;
@@ -1748,6 +1749,8 @@ dispatch_market (AatEngine *self, guint src, AatEvent *ev)
     {
       if (self->bucket != G_MININT64)
         aat_portfolio_record (self->portfolio, self->now - 1);
+      else
+        self->first_event_time = self->now;  /* issue 7 */
       self->bucket = bucket;
     }
   if (G_UNLIKELY (self->now >= self->next_due))
@@ -2236,6 +2239,25 @@ aat_engine_get_event_count (AatEngine *self)
   g_return_val_if_fail (AAT_IS_ENGINE (self), 0);
   return self->events;
 }
+
+/* ---- issue 7: reports */
+/**
+ * aat_engine_get_first_event_time:
+ * @self: an engine
+ *
+ * The time of the first market event of the run: where the equity curve of a report
+ * starts, at the initial cash (the engine records its first point only when the first
+ * record interval ends).
+ *
+ * Returns: the time of the first event dispatched, or 0 before any
+ */
+AatTime
+aat_engine_get_first_event_time (AatEngine *self)
+{
+  g_return_val_if_fail (AAT_IS_ENGINE (self), 0);
+  return self->first_event_time;
+}
+/* ---- end issue 7 */
 
 /**
  * aat_engine_get_failure_count:

@@ -85,6 +85,8 @@ AatTime aat_engine_now (AatEngine *self);
 AAT_AVAILABLE_IN_ALL
 guint64 aat_engine_get_event_count (AatEngine *self);
 AAT_AVAILABLE_IN_ALL
+AatTime aat_engine_get_first_event_time (AatEngine *self);  /* issue 7 */
+AAT_AVAILABLE_IN_ALL
 guint aat_engine_get_failure_count (AatEngine *self);
 
 /* The order path */

@@ -8,7 +8,7 @@
  *
  *   1. the exchange's own double property `progress` (0..1), if it has one;
  *   2. its `generated` and `events` properties (the synthetic exchange);
- *   3. time: the engine time between the first time seen and the end of the data,
+ *   3. time: the engine time between the first event's and the end of the data,
  *      which is the engine's `end-time`, or the exchange's `end` property (the csv
  *      exchange's date), with the exchange's `start` as the first time when it has one.
  *
@@ -33,7 +33,7 @@ struct _AatProgress
   gboolean shown;
 
   gint64 wall_start;            /* monotonic µs of the first sample */
-  AatTime first_time;           /* the first engine time seen */
+  AatTime first_time;           /* the engine's first event time */
   guint64 last_events;
   gint64 last_wall;
   double rate;                  /* events a second over the last interval */
@@ -211,8 +211,8 @@ aat_progress_update (AatProgress *self)
       self->wall_start = wall;
       self->last_wall = wall;
     }
-  if (self->first_time == 0 && now != 0)
-    self->first_time = now;
+  if (self->first_time == 0)
+    self->first_time = aat_engine_get_first_event_time (self->engine);
   if (wall > self->last_wall)
     self->rate = (double) (events - self->last_events) * G_USEC_PER_SEC / (double) (wall - self->last_wall);
   self->last_events = events;

@@ -263,11 +263,17 @@ fill_from_engine (AatReport *self, AatEngine *engine, AatStrategy *strategy)
 
   g_object_get (engine, "record-interval", &interval, NULL);
   /* The engine records a point when a record interval ends, so its first point is the
-   * value after the first interval; the curve starts one interval earlier, at the
-   * initial cash (doc/REPORTS.md). */
+   * value after the first interval; the curve starts at the first event (or one
+   * interval before the first point), at the initial cash (doc/REPORTS.md). */
   if (curve->len > 0 && initial > 0.0)
-    aat_report_add_equity_point (self, g_array_index (curve, AatEquityPoint, 0).time - interval,
-                                 initial, initial);
+    {
+      AatTime first = g_array_index (curve, AatEquityPoint, 0).time;
+      AatTime start = aat_engine_get_first_event_time (engine);
+
+      if (start <= 0 || start >= first)
+        start = first - interval;
+      aat_report_add_equity_point (self, start, initial, initial);
+    }
   for (i = 0; i < curve->len; i++)
     {
       const AatEquityPoint *p = &g_array_index (curve, AatEquityPoint, i);
@@ -285,7 +291,7 @@ fill_from_engine (AatReport *self, AatEngine *engine, AatStrategy *strategy)
  * @strategy: (nullable): a strategy, or %NULL for the whole portfolio
  *
  * Creates the report of a run: the equity curve of @strategy (or the total), preceded
- * by a point at the initial cash one record interval before the first recorded point;
+ * by a point at the initial cash at the time of the first event;
  * its orders and its fills. For the total of a run with more than one strategy, each
  * strategy's report is added as a child (aat_report_add_child()).
  *

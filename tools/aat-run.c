@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <glib-unix.h>
 #include <aat.h>
+#include "aat-run-report.h"  /* issue 7: reports, --set, sweeps, progress */
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
@@ -166,6 +167,7 @@ main (int argc, char **argv)
     "and --modules-dir. Exit status: 0 success, 1 a strategy or exchange failed,\n"
     "2 usage or config error.");
   g_option_context_add_main_entries (context, entries, NULL);
+  aat_run_report_add_options (context, argc, argv);  /* issue 7: --report, --set, --sweep... */
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
   if (argc > 1)
@@ -207,7 +209,7 @@ main (int argc, char **argv)
     }
 
   config = aat_run_config_new ();
-  if ((config_path && !aat_run_config_load_file (config, config_path, &error)) ||
+  if (!aat_run_report_load_config (config, config_path, &error) ||  /* issue 7: with --set */
       (trading_type &&
        !aat_run_config_parse_trading_type (config, trading_type, "--trading_type", &error)) ||
       (strategies &&
@@ -257,6 +259,11 @@ main (int argc, char **argv)
                                          : "no strategy to run: list one in [strategy] strategies= or give --strategies");
   }
 
+  /* ---- issue 7: a parameter sweep runs workers instead of the engine */
+  if (aat_run_report_is_sweep ())
+    return aat_run_report_sweep (config, registry);
+  /* ---- end sweep */
+
   engine = aat_run_config_build_engine (config, registry, &error);
   if (engine == NULL)
     return usage_error (error->message);
@@ -286,6 +293,7 @@ main (int argc, char **argv)
   sigint_id = g_unix_signal_add (SIGINT, on_stop_signal, (gpointer) "SIGINT");
   sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, (gpointer) "SIGTERM");
 
+  aat_run_report_before_run (engine);  /* issue 7: progress */
   ok = aat_engine_run (engine, &error);
 
   g_source_remove (sigint_id);
@@ -293,6 +301,9 @@ main (int argc, char **argv)
   running_engine = NULL;
 
   print_summary (engine);
+  /* issue 7: statistics, --report DIR, --json FILE */
+  if (!aat_run_report_after_run (engine, config))
+    return EXIT_FAILED;
   /* ---- reliability (issue 9): a slow strategy's lag, and a journal that failed */
   if (aat_engine_get_trading_type (engine) != AAT_TRADING_TYPE_BACKTEST)
     g_print ("\nlive events: %" G_GUINT64_FORMAT " dropped at the queue bound, longest queue wait %.3f ms\n",
