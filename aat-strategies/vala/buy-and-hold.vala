@@ -9,7 +9,7 @@ public class BuyAndHold : Aat.Strategy {
     public string symbol { get; set; default = ""; }
     [Description (blurb = "Volume to buy of each instrument")]
     public double volume { get; set; default = 1.0; }
-    public uint orders { get; private set; default = 0; }
+    public uint n_orders { get; private set; default = 0; }
 
     private GLib.GenericSet<string> seen = new GLib.GenericSet<string> (str_hash, str_equal);
     private double bought = 0.0;
@@ -21,7 +21,7 @@ public class BuyAndHold : Aat.Strategy {
             return;
         seen.add (name);
         if (buy (instrument, volume, 0.0) != null)
-            orders++;
+            n_orders++;
     }
 
     public override void on_trade (Aat.Trade trade) { buy_once (trade.get_instrument ()); }
@@ -30,7 +30,7 @@ public class BuyAndHold : Aat.Strategy {
     public override void on_sold (Aat.Trade trade) { sold += trade.get_volume (); }
 
     public override void on_exit () {
-        print ("%s: cash %.2f, value %.2f, %u orders\n", get_name (), cash (), value (), orders);
+        print ("%s: cash %.2f, value %.2f, %u orders\n", get_name (), cash (), value (), n_orders);
         print ("%s: fills: buy %g, sell %g\n", get_name (), bought, sold);
     }
 }
