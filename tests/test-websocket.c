@@ -273,6 +273,8 @@ struct _TestTrader
   guint trades, received, bought, canceled, rejected;
   char *reject_reason;
   gboolean placed;
+  gboolean sell_high;      /* only place one sell a dollar above the market */
+  guint sold;
   AatOrder *resting;
 };
 
@@ -289,6 +291,11 @@ trader_on_trade (AatStrategy *s, AatTrade *trade)
   if (t->placed)
     return;
   t->placed = TRUE;
+  if (t->sell_high)
+    {
+      t->resting = aat_order_ref (aat_strategy_sell (s, inst, 1, 101.0));
+      return;
+    }
   /* the engine lends the orders it returns */
   aat_strategy_buy (s, inst, 1, 0.0);
   t->resting = aat_order_ref (aat_strategy_buy (s, inst, 1, 1.0));
@@ -303,7 +310,7 @@ trader_on_received (AatStrategy *s, AatOrder *order)
   TestTrader *t = TEST_TRADER (s);
 
   t->received++;
-  if (order == t->resting)
+  if (order == t->resting && !t->sell_high)
     aat_strategy_cancel_order (s, order);
 }
 
@@ -311,6 +318,12 @@ static void
 trader_on_bought (AatStrategy *s, AatTrade *trade)
 {
   TEST_TRADER (s)->bought++;
+}
+
+static void
+trader_on_sold (AatStrategy *s, AatTrade *trade)
+{
+  TEST_TRADER (s)->sold++;
 }
 
 static void
@@ -348,6 +361,7 @@ test_trader_class_init (TestTraderClass *klass)
   s->on_trade = trader_on_trade;
   s->on_received = trader_on_received;
   s->on_bought = trader_on_bought;
+  s->on_sold = trader_on_sold;
   s->on_canceled = trader_on_canceled;
   s->on_rejected = trader_on_rejected;
 }
@@ -367,8 +381,24 @@ client_run_done (GObject *source, GAsyncResult *result, gpointer data)
   *(gboolean *) data = TRUE;
 }
 
+typedef enum { NO_DROP, DROP, DROP_AND_SWEEP } Drop;
+
+/* While every client is disconnected, another client buys everything up to 101, which
+ * fills a resting sell at 101. */
 static void
-run_client (Fixture *fx, AatExchange *ex, AatStrategy *strategy, gboolean restart_server)
+sweep (Fixture *fx)
+{
+  WsTestClient *c = connect_client (fx);
+  g_autoptr (JsonObject) ack = NULL;
+
+  ack = send_wait (c, "{\"type\":\"new_order\",\"client_order_id\":\"sweep\",\"instrument\":\"SYN0\","
+                      "\"side\":\"buy\",\"order_type\":\"limit\",\"volume\":100000,\"price\":101}", "ack");
+  g_assert_nonnull (ack);
+  ws_test_client_free (c);
+}
+
+static void
+run_client (Fixture *fx, AatExchange *ex, AatStrategy *strategy, Drop drop)
 {
   g_autoptr (AatEngine) engine = aat_engine_new (AAT_TRADING_TYPE_SIMULATION);
   gboolean done = FALSE, restarted = FALSE;
@@ -381,7 +411,7 @@ run_client (Fixture *fx, AatExchange *ex, AatStrategy *strategy, gboolean restar
   while (!done && g_get_monotonic_time () < deadline)
     {
       g_main_context_iteration (NULL, TRUE);
-      if (restart_server && !restarted && g_get_monotonic_time () > restart_at)
+      if (drop != NO_DROP && !restarted && g_get_monotonic_time () > restart_at)
         {
           /* every connection drops; the server (and its orders) stays */
           g_autoptr (GError) error = NULL;
@@ -390,6 +420,8 @@ run_client (Fixture *fx, AatExchange *ex, AatStrategy *strategy, gboolean restar
           aat_ws_server_shutdown (fx->server);
           g_assert_true (aat_ws_server_listen (fx->server, "127.0.0.1", (guint) g_uri_get_port (uri), &error));
           g_assert_no_error (error);
+          if (drop == DROP_AND_SWEEP)
+            sweep (fx);
         }
     }
   g_assert_true (done);
@@ -403,7 +435,7 @@ test_exchange_round_trip (Fixture *fx, gconstpointer data)
   g_autoptr (TestTrader) t = g_object_new (TEST_TYPE_TRADER, NULL);
   guint fills = 0;
 
-  run_client (fx, ex, AAT_STRATEGY (t), FALSE);
+  run_client (fx, ex, AAT_STRATEGY (t), NO_DROP);
   g_assert_cmpuint (t->trades, >=, 1);
   g_assert_cmpuint (t->bought, >=, 1);        /* the market buy */
   g_assert_cmpuint (t->received, >=, 2);      /* the market buy and the resting limit */
@@ -424,7 +456,7 @@ test_exchange_reconnect (Fixture *fx, gconstpointer data)
   g_autoptr (TestTrader) t = g_object_new (TEST_TYPE_TRADER, NULL);
   guint reconnects = 0;
 
-  run_client (fx, ex, AAT_STRATEGY (t), TRUE);
+  run_client (fx, ex, AAT_STRATEGY (t), DROP);
   g_object_get (ex, "reconnects", &reconnects, NULL);
   g_assert_cmpuint (reconnects, ==, 1);
   g_assert_true (aat_websocket_exchange_is_connected (AAT_WEBSOCKET_EXCHANGE (ex)) == FALSE);
@@ -432,6 +464,28 @@ test_exchange_reconnect (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (aat_ws_server_get_order_count (fx->server), ==, 3);
   g_assert_cmpuint (t->rejected, ==, 1);
   g_assert_cmpuint (t->canceled, ==, 1);
+}
+
+static void
+test_exchange_reconcile_fill (Fixture *fx, gconstpointer data)
+{
+  /* the reconnection waits long enough for the sweep to happen while disconnected */
+  g_autoptr (AatExchange) ex = g_object_new (AAT_TYPE_WEBSOCKET_EXCHANGE, "name", "websocket", "url", fx->url,
+                                             "duration", 4.0, "run-id", "rf", "reconnect-min-ms", 1500, NULL);
+  g_autoptr (TestTrader) t = g_object_new (TEST_TYPE_TRADER, NULL);
+  guint reconnects = 0;
+  guint64 reconciled = 0, fills = 0;
+
+  t->sell_high = TRUE;
+  run_client (fx, ex, AAT_STRATEGY (t), DROP_AND_SWEEP);
+  g_object_get (ex, "reconnects", &reconnects, "reconciled-fills", &reconciled, "fills", &fills, NULL);
+  g_assert_cmpuint (reconnects, ==, 1);
+  /* the fill happened while disconnected: emitted once, by reconciliation */
+  g_assert_cmpuint (reconciled, ==, 1);
+  g_assert_cmpuint (fills, ==, 1);
+  g_assert_cmpuint (t->sold, ==, 1);
+  g_assert_cmpint (aat_order_get_status (t->resting), ==, AAT_ORDER_STATUS_FILLED);
+  g_assert_cmpfloat (aat_order_get_average_price (t->resting), ==, 101.0);
 }
 
 int
@@ -446,6 +500,7 @@ main (int argc, char **argv)
   ADD ("/websocket/server/malformed-names-the-field", test_malformed);
   ADD ("/websocket/exchange/round-trip", test_exchange_round_trip);
   ADD ("/websocket/exchange/reconnect", test_exchange_reconnect);
+  ADD ("/websocket/exchange/reconcile-fill-while-disconnected", test_exchange_reconcile_fill);
 #undef ADD
   return g_test_run ();
 }

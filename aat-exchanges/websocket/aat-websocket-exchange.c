@@ -105,6 +105,7 @@ enum {
   PROP_RECONNECTS,
   PROP_ORDERS_SENT,
   PROP_FILLS,
+  PROP_RECONCILED_FILLS,
   N_PROPS
 };
 
@@ -1102,6 +1103,7 @@ aat_websocket_exchange_get_property (GObject *object, guint prop_id, GValue *val
     case PROP_RECONNECTS: g_value_set_uint (value, self->reconnects); break;
     case PROP_ORDERS_SENT: g_value_set_uint (value, self->sent_ids->len); break;
     case PROP_FILLS: g_value_set_uint64 (value, self->fills); break;
+    case PROP_RECONCILED_FILLS: g_value_set_uint64 (value, self->reconciled_fills); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec); break;
     }
 }
@@ -1207,6 +1209,9 @@ aat_websocket_exchange_class_init (AatWebsocketExchangeClass *klass)
     g_param_spec_uint ("orders-sent", NULL, "Distinct client order ids sent so far", 0, G_MAXUINT, 0, ro);
   properties[PROP_FILLS] =
     g_param_spec_uint64 ("fills", NULL, "Fills emitted so far", 0, G_MAXUINT64, 0, ro);
+  properties[PROP_RECONCILED_FILLS] =
+    g_param_spec_uint64 ("reconciled-fills", NULL, "Fills learnt by reconciliation after a reconnection", 0,
+                         G_MAXUINT64, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -884,11 +884,11 @@ client_free (Client *c)
   g_free (c);
 }
 
+/* Forgets a client: its orders keep working, with nobody to answer until a connection
+ * claims them (new_order, cancel_order or order_status). */
 static void
-on_closed (SoupWebsocketConnection *conn, gpointer user_data)
+client_detach (AatWsServer *self, Client *c)
 {
-  Client *c = user_data;
-  AatWsServer *self = c->server;
   GHashTableIter iter;
   gpointer value;
 
@@ -898,6 +898,14 @@ on_closed (SoupWebsocketConnection *conn, gpointer user_data)
       ((SOrder *) value)->owner = NULL;
   g_ptr_array_remove (self->clients, c);
   client_free (c);
+}
+
+static void
+on_closed (SoupWebsocketConnection *conn, gpointer user_data)
+{
+  Client *c = user_data;
+
+  client_detach (c->server, c);
 }
 
 static void
@@ -1048,12 +1056,9 @@ aat_ws_server_shutdown (AatWsServer *self)
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
-  /* connections that did not finish the handshake */
+  /* connections that did not finish the closing handshake */
   while (self->clients->len > 0)
-    {
-      Client *c = g_ptr_array_steal_index (self->clients, self->clients->len - 1);
-      client_free (c);
-    }
+    client_detach (self, self->clients->pdata[self->clients->len - 1]);
 }
 
 /* ---- the strategy: market data and order answers from the engine ---- */
