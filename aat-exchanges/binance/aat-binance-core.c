@@ -656,3 +656,35 @@ aat_binance_book_volume_at (AatBinanceBook *self, AatSide side, double price)
   double *v = g_tree_lookup (side == AAT_SIDE_BUY ? self->bids : self->asks, &key);
   return v ? *v : 0.0;
 }
+
+typedef struct {
+  AatBinanceLevelFunc func;
+  gpointer data;
+} ForeachData;
+
+static gboolean
+foreach_level (gpointer key, gpointer value, gpointer data)
+{
+  ForeachData *fd = data;
+
+  fd->func (*(gint64 *) key / 1e8, *(double *) value, fd->data);
+  return FALSE;
+}
+
+/**
+ * aat_binance_book_foreach:
+ * @self: a book
+ * @side: which side
+ * @func: (scope call): called with each level's price and quantity, in rising price order
+ * @user_data: for @func
+ *
+ * Visits the levels of one side (to mirror the book elsewhere).
+ */
+void
+aat_binance_book_foreach (AatBinanceBook *self, AatSide side, AatBinanceLevelFunc func,
+                          gpointer user_data)
+{
+  ForeachData fd = { func, user_data };
+
+  g_tree_foreach (side == AAT_SIDE_BUY ? self->bids : self->asks, foreach_level, &fd);
+}

@@ -99,6 +99,10 @@ gboolean aat_binance_book_top (AatBinanceBook *self, double *bid, double *bid_si
 guint aat_binance_book_depth (AatBinanceBook *self, AatSide side);
 double aat_binance_book_volume_at (AatBinanceBook *self, AatSide side, double price);
 
+typedef void (*AatBinanceLevelFunc) (double price, double quantity, gpointer user_data);
+void aat_binance_book_foreach (AatBinanceBook *self, AatSide side, AatBinanceLevelFunc func,
+                               gpointer user_data);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AatBinanceBook, aat_binance_book_free)
 
 G_END_DECLS
