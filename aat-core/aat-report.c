@@ -1252,16 +1252,17 @@ static char *
 format_value (double v, double step, gboolean percent)
 {
   int digits = step >= 1.0 ? 0 : (int) ceil (-log10 (step) - 1e-9);
-  double av = fabs (v);
+  double av;
 
+  if (fabs (v) < step * 1e-6)
+    v = 0.0;            /* no "-0" */
+  av = fabs (v);
   if (percent)
     return g_strdup_printf ("%.*f%%", MAX (0, digits - 2), v * 100.0);
   if (step >= 1e6 && av >= 1e6)
     return g_strdup_printf ("%gM", v / 1e6);
   if (step >= 1e3 && av >= 1e4)
     return g_strdup_printf ("%gk", v / 1e3);
-  if (fabs (v) < step * 1e-6)
-    v = 0.0;
   return g_strdup_printf ("%.*f", MIN (digits, 8), v);
 }
 
@@ -1338,6 +1339,14 @@ draw_time_axis (cairo_t *cr, const Frame *f, gboolean labels)
     }
 
   cairo_set_font_size (cr, 12);
+  if (labels && u->seconds != 0 && u->seconds < 86400)
+    {
+      /* clock-time labels: the first day's date under the axis's left end */
+      g_autofree char *day = format_date ((AatTime) f->x0, "%Y-%m-%d");
+
+      cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+      text_at (cr, f->x - 4, f->y + f->h + 8, day, 1.0, 0.0);
+    }
   for (i = 0; i < 400; i++)
     {
       AatTime t;
@@ -1415,12 +1424,20 @@ draw_title (cairo_t *cr, const char *title, const char *subtitle)
     }
 }
 
+/* A label in the top left corner of a panel, on a white box so that it stays legible
+ * over the data. */
 static void
 draw_panel_label (cairo_t *cr, const Frame *f, const char *text)
 {
+  cairo_text_extents_t e;
+
   cairo_set_font_size (cr, 12);
+  cairo_text_extents (cr, text, &e);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+  cairo_rectangle (cr, f->x + 3, f->y + 3, e.x_advance + 10, 18);
+  cairo_fill (cr);
   cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
-  text_at (cr, f->x + 8, f->y + 8, text, 0.0, 0.0);
+  text_at (cr, f->x + 8, f->y + 7, text, 0.0, 0.0);
 }
 
 static void
@@ -1590,7 +1607,6 @@ draw_positions (AatReport *self, cairo_t *cr, double w, double h)
       const double *col = palette[i % G_N_ELEMENTS (palette)];
       double size = 0.0;
 
-      cairo_set_source_rgb (cr, col[0], col[1], col[2]);
       cairo_set_line_width (cr, 1.6);
       cairo_move_to (cr, fx (&f, f.x0), fy (&f, 0.0));
       for (j = 0; j < ps->steps->len; j++)
@@ -1602,6 +1618,10 @@ draw_positions (AatReport *self, cairo_t *cr, double w, double h)
           size = sp->size;
         }
       cairo_line_to (cr, fx (&f, f.x1), fy (&f, size));
+      cairo_line_to (cr, fx (&f, f.x1), fy (&f, 0.0));
+      cairo_set_source_rgba (cr, col[0], col[1], col[2], 0.18);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, col[0], col[1], col[2]);
       cairo_stroke (cr);
     }
   cairo_restore (cr);
@@ -1832,15 +1852,21 @@ aat_report_write_plot (AatReport *self, const char *plot, const char *path, GErr
 
 /* ---------------------------------------------------------------- HTML */
 
-/* An SVG document made fit to sit inline in a page beside others: no XML declaration,
- * and every id (cairo names its glyphs glyph0-1, … in each document) prefixed so that
- * the references of one plot cannot resolve to the glyphs of another. */
+/* An SVG document made fit to sit inline in a page beside others: no XML declaration;
+ * every id (cairo names its glyphs glyph0-1, … in each document) prefixed so that the
+ * references of one plot cannot resolve to the glyphs of another; and, as HTML5 allows
+ * for inline SVG, no namespace declarations and plain href, so that the page holds no
+ * URL at all. */
 static char *
 inline_svg (const char *svg, const char *prefix)
 {
   const char *p = strstr (svg, "<svg");
   GString *out = g_string_new (NULL);
   static const char * const refs[] = { "id=\"", "href=\"#", "url(#" };
+  static const char * const drop[] = {
+    " xmlns=\"http://www.w3.org/2000/svg\"", " xmlns:xlink=\"http://www.w3.org/1999/xlink\"",
+    "xlink:",
+  };
 
   if (p == NULL)
     p = svg;
@@ -1848,6 +1874,15 @@ inline_svg (const char *svg, const char *prefix)
     {
       gboolean matched = FALSE;
 
+      for (guint i = 0; i < G_N_ELEMENTS (drop); i++)
+        if (strncmp (p, drop[i], strlen (drop[i])) == 0)
+          {
+            p += strlen (drop[i]);
+            matched = TRUE;
+            break;
+          }
+      if (matched)
+        continue;
       for (guint i = 0; i < G_N_ELEMENTS (refs); i++)
         if (strncmp (p, refs[i], strlen (refs[i])) == 0)
           {
