@@ -8,7 +8,8 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 pkgs="meson ninja-build pkg-config gcc libglib2.0-dev libjson-glib-dev libsoup-3.0-dev \
   gobject-introspection libgirepository1.0-dev python3-gi python3-dev gjs libgjs-dev valac \
-  libcairo2-dev libsqlite3-dev valgrind chromium xvfb xauth libgtk-4-dev"
+  libcairo2-dev libsqlite3-dev valgrind chromium xvfb xauth libgtk-4-dev \
+  clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
