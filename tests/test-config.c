@@ -409,7 +409,7 @@ test_load_errors (void)
                      "run.cfg: [general] trading_typ: unknown key; did you mean 'trading_type'?");
   assert_load_error ("[general]\napi=1\n", AAT_CONFIG_ERROR_UNKNOWN_KEY,
                      "run.cfg: [general] api: unknown key; [general] takes verbose, "
-                     "trading_type, seed, start_time, end_time, exit_routine and cash");
+                     "trading_type, seed, start_time, end_time, exit_routine, cash, journal and reconcile");  /* issue 9 */
   assert_load_error ("[general]\ntrading_type=paper\n", AAT_CONFIG_ERROR_INVALID_VALUE,
                      "run.cfg: [general] trading_type: invalid value 'paper'; expected one of "
                      "live, simulation, sandbox, backtest");
