@@ -1711,7 +1711,15 @@ deliver (AatEngine *self, StratList *l, AatEvent *ev)
       AatStrategy *s = l->v[i];
       switch (ev->type)
         {
-        case AAT_EVENT_TYPE_TRADE: CALL (s, on_trade, ev->payload); break;
+        case AAT_EVENT_TYPE_TRADE:
+          if (G_UNLIKELY (AAT_STRATEGY_GET_CLASS (s)->on_trade_price != _aat_strategy_default_on_trade_price))
+            {
+              const AatTrade *t = ev->payload;
+              CALL (s, on_trade_price, AAT_INSTRUMENT_INDEX (t->instrument), t->price, t->volume, t->timestamp);
+            }
+          else
+            CALL (s, on_trade, ev->payload);
+          break;
         case AAT_EVENT_TYPE_BAR: CALL (s, on_bar, ev->payload); break;
         case AAT_EVENT_TYPE_QUOTE: CALL (s, on_quote, ev->payload); break;
         case AAT_EVENT_TYPE_OPEN: CALL (s, on_open, ev); break;

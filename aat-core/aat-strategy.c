@@ -82,6 +82,14 @@ static void noop_order (AatStrategy *self, AatOrder *order) { }
 static void noop_rejected (AatStrategy *self, AatOrder *order, const char *reason) { }
 static void noop_error (AatStrategy *self, const GError *error) { }
 
+/* The default of on_trade_price: the engine compares against it to know whether a class
+ * asked for the light form. */
+void
+_aat_strategy_default_on_trade_price (AatStrategy *self, guint instrument, double price,
+                                      double volume, AatTime timestamp)
+{
+}
+
 static void
 aat_strategy_class_init (AatStrategyClass *klass)
 {
@@ -107,6 +115,7 @@ aat_strategy_class_init (AatStrategyClass *klass)
   klass->on_received = noop_order;
   klass->on_rejected = noop_rejected;
   klass->on_canceled = noop_order;
+  klass->on_trade_price = _aat_strategy_default_on_trade_price;
 
   object_class->finalize = aat_strategy_finalize;
   object_class->get_property = aat_strategy_get_property;
