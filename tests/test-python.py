@@ -77,6 +77,54 @@ def test_script_buy_and_hold():
     check("script: no exception in callbacks", not recorded, recorded)
 
 
+class LightCounter(Aat.Strategy):
+    """Overrides the light callback: the engine must call it instead of on_trade."""
+    __gtype_name__ = "TestPyLightCounter"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.light = []
+        self.boxed = 0
+
+    def do_on_trade_price(self, instrument, price, volume, timestamp):
+        self.light.append((instrument, price, volume, timestamp))
+        if len(self.light) == 10:
+            self.buy(Aat.Instrument.get_by_index(instrument), 1, 0)
+
+    def do_on_trade(self, trade):
+        self.boxed += 1
+
+
+class BoxedCounter(Aat.Strategy):
+    __gtype_name__ = "TestPyBoxedCounter"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.trades = []
+
+    def do_on_trade(self, trade):
+        self.trades.append((trade.get_instrument().get_index(), trade.get_price(),
+                            trade.get_volume(), trade.get_timestamp()))
+
+
+def test_light_trade_callback():
+    del recorded[:]
+    engine = engine_from_config(CONFIG)
+    light = LightCounter()
+    boxed = BoxedCounter()
+    engine.add_strategy(light)
+    engine.add_strategy(boxed)
+    ok = engine.run()
+    check("light: run succeeds", ok)
+    check("light: on_trade_price replaces on_trade", light.boxed == 0 and len(light.light) > 100,
+          (light.boxed, len(light.light)))
+    check("light: the same trades, as plain values", light.light == boxed.trades,
+          (light.light[:2], boxed.trades[:2]))
+    check("light: it can trade", light.position_size(engine.get_instruments()[0]) == 0.0
+          and len(light.trades(None, None, -1)) == 2, len(light.trades(None, None, -1)))
+    check("light: no exception in callbacks", not recorded, recorded)
+
+
 def test_config_python_reference():
     """A python:FILE:CLASS entry in a keyfile, with a property set from the config: the
     loader module joins this interpreter."""
@@ -140,6 +188,7 @@ def test_bad_files():
 
 
 test_script_buy_and_hold()
+test_light_trade_callback()
 test_config_python_reference()
 test_exception_reaches_on_error()
 test_bad_files()
