@@ -618,6 +618,80 @@ test_run_async_stop (void)
   g_assert_true (g_str_has_suffix (s->log->str, "exit;"));
 }
 
+/* ---- a slow strategy behind a live source: bounded queue, reported lag ---- */
+
+#define TEST_TYPE_LIVE (test_live_get_type ())
+G_DECLARE_FINAL_TYPE (TestLive, test_live, TEST, LIVE, AatExchange)
+struct _TestLive { AatExchange parent_instance; };
+G_DEFINE_FINAL_TYPE (TestLive, test_live, AAT_TYPE_EXCHANGE)
+
+static GPtrArray *
+live_instruments (AatExchange *ex)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  g_ptr_array_add (out, aat_instrument_get ("LIVE", AAT_INSTRUMENT_TYPE_EQUITY));
+  return out;
+}
+
+static void test_live_class_init (TestLiveClass *k) { AAT_EXCHANGE_CLASS (k)->instruments = live_instruments; }
+static void test_live_init (TestLive *self) { }
+
+static void
+live_push_trade (AatExchange *ex, AatTime ts)
+{
+  g_autoptr (AatTrade) trade = aat_trade_new (aat_instrument_get ("LIVE", AAT_INSTRUMENT_TYPE_EQUITY), AAT_SIDE_BUY, 1, 10.0, ts);
+  g_autoptr (AatEvent) ev = aat_event_new_trade (trade);
+  aat_exchange_push_event (ex, ev);
+}
+
+typedef struct { AatExchange *ex; guint seen; } Flood;
+
+static void
+script_flood (AatStrategy *s, AatTrade *trade, guint n)
+{
+  Flood *flood = g_object_get_data (G_OBJECT (s), "flood");
+
+  flood->seen = n;
+  if (n != 1)
+    return;
+  /* while this callback is slow, a burst of 5,000 events arrives */
+  for (guint i = 0; i < 5000; i++)
+    live_push_trade (flood->ex, T (2 + i));
+  g_usleep (20000);
+}
+
+static void
+test_slow_strategy_bounded (void)
+{
+  g_autoptr (AatEngine) engine = aat_engine_new (AAT_TRADING_TYPE_SIMULATION);
+  g_autoptr (AatExchange) live = g_object_new (TEST_TYPE_LIVE, "name", "live", NULL);
+  g_autoptr (TestRec) s = g_object_new (TEST_TYPE_REC, NULL);
+  g_autoptr (AatEvent) exit_ev = NULL;
+  Flood flood = { live, 0 };
+  gboolean done = FALSE;
+
+  s->script = script_flood;
+  g_object_set_data (G_OBJECT (s), "flood", &flood);
+  aat_engine_set_max_queued_events (engine, 100);
+  aat_engine_add_exchange (engine, live);
+  aat_engine_add_strategy (engine, AAT_STRATEGY (s));
+  aat_engine_run_async (engine, NULL, async_done, &done);
+  live_push_trade (live, T (1));
+  exit_ev = aat_event_new_message (AAT_EVENT_TYPE_EXIT, T (6000), NULL);
+  aat_exchange_push_event (live, exit_ev);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* the queue held at most 100: the first event, then the newest 100 of the burst */
+  g_assert_cmpuint (aat_engine_get_dropped_event_count (engine), ==, 4900);
+  g_assert_cmpuint (s->trades, ==, 101);
+  g_assert_cmpuint (aat_engine_get_event_count (engine), ==, 101);
+  /* the newest survive: the last trade seen is the last one pushed */
+  g_assert_true (g_str_has_suffix (s->log->str, "trade LIVE 5001 10.00;exit;"));
+  /* the queued events waited at least as long as the slow callback */
+  g_assert_cmpint (aat_engine_get_max_lag (engine), >=, 20 * 1000 * 1000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -633,5 +707,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/failures/strategy-isolated", test_failing_strategy);
   g_test_add_func ("/engine/periodic/engine-time", test_periodic);
   g_test_add_func ("/engine/embed/run-async-stop", test_run_async_stop);
+  g_test_add_func ("/engine/live/slow-strategy-bounded-queue", test_slow_strategy_bounded);
   return g_test_run ();
 }
