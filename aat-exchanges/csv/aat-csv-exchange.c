@@ -92,6 +92,7 @@ enum {
   PROP_TICK_SIZE,
   PROP_LOT_SIZE,
   PROP_SKIP_SUSPICIOUS,
+  PROP_PROGRESS,        /* issue 7: progress */
   N_PROPS
 };
 
@@ -107,6 +108,25 @@ csv_skipped_rows (AatCsvExchange *self)
   for (guint i = 0; i < aat_csv_feed_get_n_sources (self->feed); i++)
     n += aat_csv_source_get_skipped (aat_csv_feed_get_source (self->feed, i));
   return n;
+}
+
+/* issue 7: the bytes read over the bytes of all the files */
+static double
+csv_progress (AatCsvExchange *self)
+{
+  guint64 done = 0, size = 0;
+
+  if (self->feed == NULL)
+    return 0.0;
+  for (guint i = 0; i < aat_csv_feed_get_n_sources (self->feed); i++)
+    {
+      guint64 d, s;
+
+      aat_csv_source_get_progress (aat_csv_feed_get_source (self->feed, i), &d, &s);
+      done += d;
+      size += s;
+    }
+  return size > 0 ? (double) done / (double) size : 0.0;
 }
 
 /* The i-th of a comma-separated per-file list; a single value applies to every file. */
@@ -477,6 +497,7 @@ aat_csv_exchange_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_TICK_SIZE: g_value_set_double (value, self->tick_size); break;
     case PROP_LOT_SIZE: g_value_set_double (value, self->lot_size); break;
     case PROP_SKIP_SUSPICIOUS: g_value_set_boolean (value, self->skip_suspicious); break;
+    case PROP_PROGRESS: g_value_set_double (value, csv_progress (self)); break;  /* issue 7 */
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -579,6 +600,10 @@ aat_csv_exchange_class_init (AatCsvExchangeClass *klass)
     g_param_spec_boolean ("skip-suspicious", NULL, "Drop LEAN ticks flagged suspicious",
                           FALSE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
+  /* issue 7: for the progress display (AatProgress) */
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, "Share of the files' bytes read so far (read-only)",
+                         0.0, 1.0, 0.0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

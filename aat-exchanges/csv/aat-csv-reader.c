@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>  /* issue 7: progress */
 
 G_DEFINE_QUARK (aat-csv-error-quark, aat_csv_error)
 
@@ -1956,6 +1957,36 @@ aat_csv_feed_get_source (AatCsvFeed *self, guint index)
   g_return_val_if_fail (index < self->entries->len, NULL);
   return ((FeedEntry *) g_ptr_array_index (self->entries, index))->source;
 }
+
+/* ---- issue 7: progress ---- */
+/**
+ * aat_csv_source_get_progress:
+ * @self: a source
+ * @done: (out): the bytes of the file consumed so far
+ * @size: (out): the file's size; 0 when it is not a regular file
+ *
+ * How far the source has read its file, for a progress display (two system calls).
+ */
+void
+aat_csv_source_get_progress (AatCsvSource *self, guint64 *done, guint64 *size)
+{
+  AatCsvReader *r = self->reader;
+  struct stat st;
+  off_t off;
+
+  *done = *size = 0;
+  if (r == NULL || r->fd < 0 || fstat (r->fd, &st) != 0 || !S_ISREG (st.st_mode))
+    return;
+  off = lseek (r->fd, 0, SEEK_CUR);
+  if (off < 0)
+    return;
+  *size = st.st_size;
+  /* the file offset, less what is buffered but not yet consumed */
+  *done = (guint64) off > r->end - r->pos ? (guint64) off - (r->end - r->pos) : 0;
+  if (*done > *size)
+    *done = *size;
+}
+/* ---- end issue 7 ---- */
 
 /* ==== option text =================================================================== */
 

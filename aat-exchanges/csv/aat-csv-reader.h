@@ -213,6 +213,7 @@ AatCsvKind aat_csv_source_get_kind (AatCsvSource *self);
 guint64 aat_csv_source_get_rows (AatCsvSource *self);
 guint64 aat_csv_source_get_skipped (AatCsvSource *self);
 gsize aat_csv_source_get_buffer_size (AatCsvSource *self);
+void aat_csv_source_get_progress (AatCsvSource *self, guint64 *done, guint64 *size);  /* issue 7 */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AatCsvSource, aat_csv_source_free)
 
