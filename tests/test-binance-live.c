@@ -7,6 +7,7 @@
  * signature against Binance's published example.
  */
 #include <aat.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "aat-binance-core.h"
@@ -511,6 +512,91 @@ test_no_credentials (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (mock_binance_get_post_attempts (fx->mock)->len, ==, 0);
 }
 
+/* ---- aat-run with data/venue-binance.cfg pointed at the mock ---- */
+
+static void
+wait_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+static char *
+replace (const char *text, const char *from, const char *to)
+{
+  g_autoptr (GString) s = g_string_new (text);
+
+  g_assert_nonnull (strstr (text, from));
+  g_string_replace (s, from, to, 1);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+test_aat_run_config (Fixture *fx, gconstpointer data)
+{
+  const char *aat_run = g_getenv ("AAT_RUN");
+  const char *root = g_getenv ("AAT_SOURCE_ROOT");
+  g_autofree char *path = NULL, *text = NULL, *t1 = NULL, *t2 = NULL, *t3 = NULL, *dir = NULL, *cfg = NULL;
+  g_autofree char *base = NULL, *ws = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  gboolean done = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  if (aat_run == NULL || root == NULL)
+    {
+      g_test_skip ("AAT_RUN and AAT_SOURCE_ROOT are not set");
+      return;
+    }
+  path = g_build_filename (root, "data", "venue-binance.cfg", NULL);
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  base = g_strdup_printf ("base-url=%s", fx->rest);
+  ws = g_strdup_printf ("ws-url=%s", fx->ws);
+  t1 = replace (text, "#base-url=http://127.0.0.1:PORT", base);
+  t2 = replace (t1, "#ws-url=ws://127.0.0.1:PORT", ws);
+  t3 = replace (t2, "duration=60", "duration=1.5");
+  dir = g_dir_make_tmp ("binance-live-XXXXXX", &error);
+  g_assert_no_error (error);
+  cfg = g_build_filename (dir, "venue-binance.cfg", NULL);
+  g_assert_true (g_file_set_contents (cfg, t3, -1, &error));
+  out = g_build_filename (dir, "out.txt", NULL);
+
+  mock_binance_start_market (fx->mock, 20);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_setenv (launcher, "BINANCE_API_KEY", DOC_KEY, TRUE);
+  g_subprocess_launcher_setenv (launcher, "BINANCE_API_SECRET", DOC_SECRET, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  g_subprocess_launcher_set_stdout_file_path (launcher, out);
+  proc = g_subprocess_launcher_spawn (launcher, &error, aat_run, "--config", cfg, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (proc, NULL, wait_done, &done);
+  while (!done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  g_free (text);
+  text = NULL;
+  g_assert_true (g_file_get_contents (out, &text, NULL, &error));
+  /* it traded nothing but read the market, with the user stream open */
+  g_assert_cmpuint (mock_binance_count (fx->mock, "exchangeInfo"), ==, 1);
+  g_assert_cmpuint (mock_binance_count (fx->mock, "depth"), >=, 1);
+  g_assert_cmpuint (mock_binance_count (fx->mock, "listenKey"), ==, 1);
+  g_assert_nonnull (strstr (text, "order entry enabled"));
+  /* the credentials appear nowhere in the output */
+  g_assert_null (strstr (text, DOC_KEY));
+  g_assert_null (strstr (text, DOC_SECRET));
+  g_remove (out);
+  g_remove (cfg);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -523,6 +609,7 @@ main (int argc, char **argv)
   ADD ("/binance-live/reconnect/disconnect", test_disconnect);
   ADD ("/binance-live/market/malformed", test_malformed);
   ADD ("/binance-live/orders/no-credentials", test_no_credentials);
+  ADD ("/binance-live/aat-run/config", test_aat_run_config);
 #undef ADD
   return g_test_run ();
 }

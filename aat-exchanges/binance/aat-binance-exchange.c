@@ -105,6 +105,7 @@ struct _AatBinanceExchange
   Link market, user;
   char *listen_key;
   gboolean started, info_loaded, ended, exit_pushed;
+  guint info_attempts;
   guint duration_id, keepalive_id, drain_id;
   gint64 drain_deadline;
   gint64 blocked_until;            /* monotonic µs: no request before */
@@ -1361,10 +1362,22 @@ info_done (AatBinanceExchange *self, guint status, int code, const char *body, c
     }
   if (error != NULL || self->info == NULL)
     {
+      guint64 delay = MIN ((guint64) self->reconnect_min_ms << MIN (self->info_attempts, 20u),
+                           (guint64) self->reconnect_max_ms);
       self->errors++;
-      say (self, "exchangeInfo failed: %s; trying again", error != NULL ? error->message : local->message);
-      request (self, "GET", "/api/v3/exchangeInfo", NULL, FALSE, FALSE, MAX (self->reconnect_min_ms, 500u),
-               info_done, NULL, NULL);
+      if (self->max_reconnects >= 0 && self->info_attempts >= (guint) self->max_reconnects)
+        {
+          g_autoptr (GError) e = g_error_new (AAT_BINANCE_ERROR, AAT_BINANCE_ERROR_FAILED,
+                                              "binance: no exchangeInfo from %s after %u attempts: %s", self->base_url,
+                                              self->info_attempts + 1, error != NULL ? error->message : local->message);
+          aat_exchange_emit_error (AAT_EXCHANGE (self), e);
+          end_stream (self, e->message);
+          return;
+        }
+      self->info_attempts++;
+      say (self, "exchangeInfo failed: %s; trying again in %" G_GUINT64_FORMAT " ms",
+           error != NULL ? error->message : local->message, delay);
+      request (self, "GET", "/api/v3/exchangeInfo", NULL, FALSE, FALSE, (guint) delay, info_done, NULL, NULL);
       return;
     }
   for (guint i = 0; i < self->sym_list->len; i++)
@@ -1461,6 +1474,7 @@ binance_start (AatExchange *exchange, GError **error)
     self->run_id = g_strdup_printf ("aat%" G_GINT64_MODIFIER "x%x", g_get_real_time () / 1000, (guint) getpid () & 0xffff);
   self->started = TRUE;
   self->ended = self->exit_pushed = self->info_loaded = FALSE;
+  self->info_attempts = 0;
   self->cancellable = g_cancellable_new ();
   self->session = soup_session_new_with_options ("timeout", 15, "idle-timeout", 0, "max-conns-per-host", 6, NULL);
   say (self, "%s mode, REST %s, streams %s, %u symbol%s, %s", self->base_url_prop != NULL ? "custom" :
