@@ -310,6 +310,8 @@ test_controls (Fixture *f, gconstpointer data)
   g_assert_false (aat_strategy_is_halted (AAT_STRATEGY (f->bot)));
   g_assert_cmpuint (f->bot->continues, ==, 1);
 
+  /* halted first: a running flipper would place a new bid right after the cancels */
+  g_assert_cmpuint (request (f, "POST", "/api/halt", TOKEN, "{\"strategy\": \"flipper\"}", NULL), ==, 200);
   g_assert_cmpuint (request (f, "POST", "/api/cancel-all", TOKEN, "", NULL), ==, 200);
   open = aat_engine_get_orders (f->engine, AAT_STRATEGY (f->bot), TRUE);
   /* cancels are answered at the next event; none may be left working after one */
