@@ -343,6 +343,7 @@ typedef struct {
   gpointer data;
   GDestroyNotify data_free;
   SoupMessage *msg;
+  GCancellable *cancellable;       /* the one it was sent with: cancelled → self may be gone */
   guint attempts, timer_id;
 } Req;
 
@@ -354,6 +355,7 @@ req_free (Req *req)
   if (req->data_free != NULL && req->data != NULL)
     req->data_free (req->data);
   g_clear_object (&req->msg);
+  g_clear_object (&req->cancellable);
   g_free (req->method);
   g_free (req->path);
   g_free (req->params);
@@ -416,7 +418,7 @@ req_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   int code = 0;
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || g_cancellable_is_cancelled (req->cancellable))
     {
       req_free (req);
       return;
@@ -502,6 +504,8 @@ req_send (Req *req)
   if (req->key && self->api_key != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (req->msg), "X-MBX-APIKEY", self->api_key);
   self->inflight++;
+  g_clear_object (&req->cancellable);
+  req->cancellable = g_object_ref (self->cancellable);
   soup_session_send_and_read_async (self->session, req->msg, G_PRIORITY_DEFAULT, self->cancellable,
                                     req_done_cb, req);
 }
@@ -1195,17 +1199,33 @@ link_drop (Link *link, const char *why)
   link_schedule (link);
 }
 
+typedef struct {
+  Link *link;
+  GCancellable *cancellable;   /* cancelled → the exchange may be gone */
+} Connecting;
+
 static void
 on_ws_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  Link *link = user_data;
+  Connecting *c = user_data;
+  Link *link = c->link;
+  gboolean gone = g_cancellable_is_cancelled (c->cancellable);
   AatBinanceExchange *self;
   g_autoptr (GError) error = NULL;
   SoupWebsocketConnection *conn;
 
+  g_object_unref (c->cancellable);
+  g_free (c);
   conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  if (gone || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (conn != NULL)
+        {
+          soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+          g_object_unref (conn);
+        }
+      return;
+    }
   self = link->self;
   link->connecting = FALSE;
   if (conn == NULL)
@@ -1252,6 +1272,7 @@ ws_open (Link *link, const char *path)
   AatBinanceExchange *self = link->self;
   g_autofree char *url = NULL;
   g_autoptr (SoupMessage) msg = NULL;
+  Connecting *c;
 
   /* a SoupMessage wants http(s); the handshake upgrades it */
   if (g_str_has_prefix (self->ws_url, "wss://"))
@@ -1267,8 +1288,11 @@ ws_open (Link *link, const char *path)
       return;
     }
   link->connecting = TRUE;
+  c = g_new0 (Connecting, 1);
+  c->link = link;
+  c->cancellable = g_object_ref (self->cancellable);
   soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, self->cancellable,
-                                        on_ws_connected, link);
+                                        on_ws_connected, c);
 }
 
 static void
