@@ -170,9 +170,22 @@ fixture_teardown (Fixture *fx, gconstpointer data)
   g_free (fx->ws);
 }
 
+/* How much longer than normal a timed run may take: .ci/run sets AAT_TEST_TIME_SCALE for
+ * its sanitizer pass, where everything runs several times slower. */
+static double
+test_time_scale (void)
+{
+  const char *s = g_getenv ("AAT_TEST_TIME_SCALE");
+  double v = s != NULL ? g_ascii_strtod (s, NULL) : 1.0;
+
+  return v >= 1.0 ? v : 1.0;
+}
+
 static AatExchange *
 new_exchange (Fixture *fx, double duration, const char *run_id)
 {
+  /* slower builds (sanitizers, valgrind) stretch the run: AAT_TEST_TIME_SCALE */
+  duration *= test_time_scale ();
   return g_object_new (AAT_TYPE_BINANCE_EXCHANGE, "name", "binance", "base-url", fx->rest, "ws-url", fx->ws,
                        "api-key", DOC_KEY, "api-secret", DOC_SECRET, "symbols", (const char *const[]) { "BTCUSDT", NULL },
                        "duration", duration, "run-id", run_id, "reconnect-min-ms", 50, "keepalive-interval", 0.3, NULL);

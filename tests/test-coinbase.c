@@ -465,11 +465,25 @@ run (MockCoinbase *mock, AatExchange *ex, TestTrader *t, Poke poke)
   g_assert_true (done);
 }
 
+/* How much longer than normal a timed run may take: .ci/run sets AAT_TEST_TIME_SCALE for
+ * its sanitizer pass, where everything runs several times slower. */
+static double
+test_time_scale (void)
+{
+  const char *s = g_getenv ("AAT_TEST_TIME_SCALE");
+  double v = s != NULL ? g_ascii_strtod (s, NULL) : 1.0;
+
+  return v >= 1.0 ? v : 1.0;
+}
+
 static AatExchange *
 new_exchange (MockCoinbase *mock, double duration)
 {
   g_autofree char *rest = mock_coinbase_rest_url (mock);
   g_autofree char *ws = mock_coinbase_ws_url (mock);
+
+  /* slower builds (sanitizers, valgrind) stretch the run: AAT_TEST_TIME_SCALE */
+  duration *= test_time_scale ();
 
   return g_object_new (AAT_TYPE_COINBASE_EXCHANGE, "name", "coinbase", "rest-url", rest, "ws-url", ws,
                        "api-key", KEY, "api-secret", SECRET, "passphrase", PASSPHRASE, "duration", duration,
