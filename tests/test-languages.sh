@@ -59,6 +59,15 @@ for lang in "$@"; do
       --exchanges synthetic,events=100 --strategies gjs:tests/gjs/syntax_error.js:Broken
     expect "gjs: a missing class names the file, exit 2" 2 '' "raising.js: no class 'Nope'" -- \
       --exchanges synthetic,events=100 --strategies gjs:tests/gjs/raising.js:Nope
+    # ---- gjs over many garbage collections (a million events, fatal criticals): every
+    # on_trade reaches the JS object, whose counter matches the event count ----
+    G_DEBUG=fatal-criticals "$run" --exchanges synthetic,events=1000000 \
+      --strategies gjs:tests/gjs/gc_counter.js:GcCounter >"$out" 2>"$err"; st=$?
+    if [ $st -eq 0 ] && grep -q '^gc-counter: trades=1000000 volume>0=true$' "$out" &&
+       grep -q 'Run summary: 1000000 events, 0 failures' "$out" && ! grep -qE 'CRITICAL|WARNING' "$err"
+    then ok "gjs: a million events through many GCs: the JS counter saw all of them"
+    else nok "gjs: a million events through many GCs (exit $st)"; fi
+    # ---- end gjs GC ----
     ;;
   vala)
     fills "vala: buy-and-hold from data/buy-and-hold-vala.cfg" data/buy-and-hold-vala.cfg 2

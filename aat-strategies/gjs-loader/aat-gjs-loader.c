@@ -11,12 +11,20 @@
  * handler, installed for the run, attributes it to the strategy whose callback is
  * running: it is counted, logged, delivered to on_error, and the run fails. Import
  * failures are caught in the import script and returned as a #GError naming the file.
+ *
+ * The context's GC is made non-incremental (aat-gjs-gc.cpp says why): an incremental
+ * slice that stops mid-sweep otherwise blocks every later callback into JavaScript.
+ * Loaded into a gjs script's process (Registry.scan()), the module does the same to
+ * the script's context.
  */
 #include <string.h>
 #include <gjs/gjs.h>
 #include <aat.h>
 
 static GjsContext *context;   /* never freed: the types live as long as the process */
+
+/* aat-gjs-gc.cpp */
+void aat_gjs_gc_make_non_incremental (void *native_context);
 
 static char *
 js_string (const char *s)
@@ -80,7 +88,10 @@ run_import (const char *path, const char *class_name, GError **error)
   int status = 0;
 
   if (context == NULL)
-    context = gjs_context_new ();
+    {
+      context = gjs_context_new ();
+      aat_gjs_gc_make_non_incremental (gjs_context_get_native_context (context));
+    }
 
   dir = g_path_get_dirname (path);
   if (!g_path_is_absolute (dir))
@@ -192,6 +203,9 @@ load_file_cb (AatRegistry *registry, const char *path, gpointer user_data, GErro
 static gboolean
 gjs_loader_init (AatModule *module, GError **error)
 {
+  /* in a gjs script that scanned the modules, its own context gets the same GC fix */
+  if (gjs_context_get_current () != NULL)
+    aat_gjs_gc_make_non_incremental (gjs_context_get_native_context (gjs_context_get_current ()));
   aat_registry_add_resolver ("gjs", ".js", resolve_cb, load_file_cb, NULL);
   return TRUE;
 }
