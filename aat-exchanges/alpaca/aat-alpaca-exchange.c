@@ -233,7 +233,7 @@ end_stream (AatAlpacaExchange *self, const char *why)
   if (self->ended)
     return;
   self->ended = TRUE;
-  g_message ("alpaca: %s", why);
+  g_message ("%s%s", g_str_has_prefix (why, "alpaca:") ? "" : "alpaca: ", why);
   if (self->exit_pushed)
     return;
   self->exit_pushed = TRUE;
@@ -245,9 +245,10 @@ end_stream (AatAlpacaExchange *self, const char *why)
 static void
 auth_failed (AatAlpacaExchange *self, const char *where, const char *detail)
 {
-  g_autofree char *text = g_strdup_printf ("alpaca: %s: authentication failed: %s (check api-key-id / "
-                                           "api-secret-key or APCA_API_KEY_ID / APCA_API_SECRET_KEY, and paper vs "
-                                           "live keys)", where, detail);
+  const char *hint = strstr (detail, "check api-key-id") != NULL ? ""
+                   : " (check api-key-id / api-secret-key or APCA_API_KEY_ID / APCA_API_SECRET_KEY, and paper vs "
+                     "live keys)";
+  g_autofree char *text = g_strdup_printf ("alpaca: %s: authentication failed: %s%s", where, detail, hint);
   g_autofree char *safe = redact (self, text);
 
   self->errors++;
