@@ -3,6 +3,7 @@
  * a disconnect with reconciliation, malformed messages, bad credentials. */
 #include <string.h>
 #include <aat.h>
+#include <glib/gstdio.h>
 #include "aat-alpaca-core.h"
 #include "aat-alpaca-exchange.h"
 #include "mock-alpaca.h"
@@ -398,6 +399,104 @@ test_no_credentials (void)
   g_assert_nonnull (strstr (error->message, "APCA_API_KEY_ID"));
 }
 
+/* ---- aat-run with data/venue-alpaca.cfg pointed at the mock ---- */
+
+static void
+wait_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+static char *
+replace (const char *text, const char *from, const char *to)
+{
+  g_autoptr (GString) s = g_string_new (text);
+
+  g_assert_nonnull (strstr (text, from));
+  g_string_replace (s, from, to, 1);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+test_aat_run_config (void)
+{
+  const char *aat_run = g_getenv ("AAT_RUN");
+  const char *root = g_getenv ("AAT_SOURCE_ROOT");
+  MockAlpaca *mock = NULL;
+  g_autofree char *path = NULL, *text = NULL, *t1 = NULL, *t2 = NULL, *t3 = NULL, *t4 = NULL, *dir = NULL;
+  g_autofree char *cfg = NULL, *out = NULL, *base = NULL, *data = NULL, *stream = NULL, *b = NULL, *d = NULL;
+  g_autofree char *s = NULL, *duration = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  gboolean done = FALSE;
+  gint64 deadline = g_get_monotonic_time () + (gint64) (30 * test_time_scale ()) * G_USEC_PER_SEC;
+  const char *summary;
+
+  if (aat_run == NULL || root == NULL)
+    {
+      g_test_skip ("AAT_RUN and AAT_SOURCE_ROOT are not set");
+      return;
+    }
+  mock = mock_alpaca_new (KEY, SECRET);
+  base = mock_alpaca_base_url (mock);
+  data = mock_alpaca_data_url (mock);
+  stream = mock_alpaca_stream_url (mock);
+  path = g_build_filename (root, "data", "venue-alpaca.cfg", NULL);
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "paper=true"));                  /* paper trading by default */
+  b = g_strdup_printf ("base-url=%s", base);
+  d = g_strdup_printf ("data-url=%s", data);
+  s = g_strdup_printf ("stream-url=%s", stream);
+  duration = g_strdup_printf ("duration=%g", 1.5 * test_time_scale ());
+  t1 = replace (text, "#base-url=http://127.0.0.1:PORT", b);
+  t2 = replace (t1, "#data-url=ws://127.0.0.1:PORT/v2/iex", d);
+  t3 = replace (t2, "#stream-url=ws://127.0.0.1:PORT/stream", s);
+  t4 = replace (t3, "duration=60", duration);
+  dir = g_dir_make_tmp ("alpaca-live-XXXXXX", &error);
+  g_assert_no_error (error);
+  cfg = g_build_filename (dir, "venue-alpaca.cfg", NULL);
+  g_assert_true (g_file_set_contents (cfg, t4, -1, &error));
+  out = g_build_filename (dir, "out.txt", NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_setenv (launcher, "APCA_API_KEY_ID", KEY, TRUE);
+  g_subprocess_launcher_setenv (launcher, "APCA_API_SECRET_KEY", SECRET, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  g_subprocess_launcher_set_stdout_file_path (launcher, out);
+  proc = g_subprocess_launcher_spawn (launcher, &error, aat_run, "--config", cfg, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (proc, NULL, wait_done, &done);
+  while (!done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done);
+  g_free (text);
+  text = NULL;
+  g_assert_true (g_file_get_contents (out, &text, NULL, &error));
+  g_test_message ("%s", text);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  /* it read the market with the trade stream open, and ended on duration */
+  g_assert_cmpuint (mock->asset_gets, ==, 1);
+  g_assert_cmpuint (mock->subscribes, ==, 1);
+  g_assert_cmpuint (mock->listens, ==, 1);
+  summary = strstr (text, "Run summary: ");
+  g_assert_nonnull (summary);
+  g_assert_cmpint (g_ascii_strtoll (summary + strlen ("Run summary: "), NULL, 10), >, 10);
+  /* the credentials appear nowhere in the output */
+  g_assert_null (strstr (text, KEY));
+  g_assert_null (strstr (text, SECRET));
+  g_remove (out);
+  g_remove (cfg);
+  g_rmdir (dir);
+  mock_alpaca_free (mock);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -410,5 +509,6 @@ main (int argc, char **argv)
   g_test_add_func ("/alpaca/live/server-error-lookup", test_live_server_error);
   g_test_add_func ("/alpaca/live/bad-credentials", test_live_bad_credentials);
   g_test_add_func ("/alpaca/live/websocket-auth-refused", test_live_websocket_auth_refused);
+  g_test_add_func ("/alpaca/live/aat-run-config", test_aat_run_config);
   return g_test_run ();
 }
