@@ -4,7 +4,7 @@
 # a crash, a leak or a timeout makes libFuzzer exit non-zero and fails the test, and the
 # reproducer is left in SCRATCH_DIR/crash-*.
 set -eu
-fuzzer=$1 seeds=$2 scratch=$3 seconds=$4
+fuzzer=$(readlink -f "$1") seeds=$2 scratch=$3 seconds=$4
 mkdir -p "$scratch"
 cd "$scratch"
 exec "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
