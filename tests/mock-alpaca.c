@@ -413,6 +413,7 @@ replay_cb (gpointer data)
   self->pending--;
   for (guint i = 0; i < held->len; i++)
     broadcast_update (self, held->pdata[i]);
+  self->replayed += held->len;
   return G_SOURCE_REMOVE;
 }
 

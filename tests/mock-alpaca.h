@@ -8,7 +8,7 @@
 typedef struct {
   /* counters the tests read */
   guint data_connections, stream_connections, auths, auth_failures, subscribes, listens, posts, deletes,
-        rate_limited, lookups, open_gets, asset_gets, bad_keys;
+        rate_limited, lookups, open_gets, asset_gets, bad_keys, replayed;
   GPtrArray *post_client_ids;      /* char*: client_order_id of every POST /v2/orders, in order */
   /* behaviour the tests set */
   guint fail_status, fail_count;   /* the next fail_count POST /v2/orders get fail_status */

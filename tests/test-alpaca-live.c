@@ -303,6 +303,7 @@ test_live_disconnect (void)
   g_assert_cmpuint (mock->open_gets, >=, 1);                       /* reconciled */
   g_assert_cmpuint (mock->lookups, >=, 1);
   g_assert_cmpuint (reconciled, ==, 1);
+  g_assert_cmpuint (mock->replayed, ==, 1);                        /* the fill, sent again after the reconnect */
   g_assert_cmpuint (fills, ==, 1);                                 /* the replayed fill was not counted again */
   g_assert_cmpuint (t->bought, ==, 1);
   g_assert_cmpfloat_with_epsilon (t->bought_volume, 10, 1e-9);
