@@ -10,7 +10,8 @@
  * Trade updates (/stream, binary frames like the paper endpoint): auth →
  *   {"stream":"authorization",…}; listen → {"stream":"listening",…}; then trade_updates
  *   events new / partial_fill / fill / canceled with the order object.
- * Orders: qty > 1000 → 403 "insufficient buying power"; a market order or a buy limit
+ * Orders: qty > 1000 → 403 "insufficient buying power"; qty 13 → accepted, then a
+ * `rejected` update; a market order or a buy limit
  * at or above the ask (150.01) fills in two executions (a partial fill, then the
  * rest); other limit orders rest until cancelled or mock_alpaca_fill_open_orders().
  */
@@ -166,6 +167,16 @@ after_post (gpointer data)
       double limit = json_object_has_member (o, "limit_price") &&
                      !json_node_is_null (json_object_get_member (o, "limit_price"))
                      ? g_ascii_strtod (json_object_get_string_member (o, "limit_price"), NULL) : 0;
+      if (strcmp (json_object_get_string_member (o, "qty"), "13") == 0)
+        {
+          /* refused after acceptance: the `rejected` update */
+          json_object_set_string_member (o, "status", "rejected");
+          send_update (l->self, o, "rejected", 0, 0);
+          l->self->pending--;
+          g_free (l->id);
+          g_free (l);
+          return G_SOURCE_REMOVE;
+        }
       json_object_set_string_member (o, "status", "new");
       send_update (l->self, o, "new", 0, 0);
       if (strcmp (type, "market") == 0 ||

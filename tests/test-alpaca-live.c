@@ -34,6 +34,7 @@ trader_on_trade (AatStrategy *s, AatTrade *trade)
   AatInstrument *inst = aat_trade_get_instrument (trade);
   g_autoptr (AatOrder) big = NULL;
   g_autoptr (AatOrder) aon = NULL;
+  g_autoptr (AatOrder) late = NULL;
 
   t->trades++;
   if (t->placed || t->trades < 3)
@@ -45,6 +46,8 @@ trader_on_trade (AatStrategy *s, AatTrade *trade)
   aat_strategy_buy (s, inst, 10, 0.0);                                     /* market: two fills */
   big = aat_order_new (inst, AAT_SIDE_BUY, AAT_ORDER_TYPE_LIMIT, 5000, 149.00);   /* the venue refuses */
   aat_strategy_new_order (s, big);
+  late = aat_order_new (inst, AAT_SIDE_BUY, AAT_ORDER_TYPE_LIMIT, 13, 149.00);    /* a `rejected` update */
+  aat_strategy_new_order (s, late);
   aon = aat_order_new (inst, AAT_SIDE_BUY, AAT_ORDER_TYPE_LIMIT, 1, 149.00);      /* refused locally */
   aat_order_set_flag (aon, AAT_ORDER_FLAG_ALL_OR_NONE);
   aat_strategy_new_order (s, aon);
@@ -246,7 +249,7 @@ test_live_round_trip (void)
   /* the throttled POST went through after a backoff, with the same client_order_id */
   g_assert_cmpuint (rate_limited, ==, 1);
   g_assert_cmpuint (mock->rate_limited, ==, 1);
-  g_assert_cmpuint (mock->post_client_ids->len, ==, 4);            /* resting ×2, market, big */
+  g_assert_cmpuint (mock->post_client_ids->len, ==, 5);            /* resting ×2, market, big, late */
   g_assert_cmpstr (mock->post_client_ids->pdata[0], ==, mock->post_client_ids->pdata[1]);
   g_assert_cmpstr (mock->post_client_ids->pdata[0], ==, aat_order_get_client_id (t->resting));
   /* the market order: new, partial_fill, fill */
@@ -257,9 +260,10 @@ test_live_round_trip (void)
   /* the resting limit: cancelled (DELETE, then the `canceled` update) */
   g_assert_cmpuint (mock->deletes, ==, 1);
   g_assert_cmpuint (t->canceled, ==, 1);
-  /* rejections: the venue's reason, and the local refusal */
-  g_assert_cmpuint (t->rejected, ==, 2);
+  /* rejections: the venue's reason, a `rejected` update, and the local refusal */
+  g_assert_cmpuint (t->rejected, ==, 3);
   g_assert_true (has_reason (t, "insufficient buying power"));
+  g_assert_true (has_reason (t, "rejected by the venue"));       /* the `rejected` update */
   g_assert_true (has_reason (t, "all-or-none"));
   g_assert_cmpuint (mock_alpaca_open_count (mock), ==, 0);
   g_assert_cmpuint (mock->bad_keys, ==, 0);

@@ -1044,18 +1044,16 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Ws *ws = user_data;
   AatAlpacaExchange *self = ws->owner;
+  g_autoptr (AatAlpacaExchange) hold = self;   /* the reference ws_connect() took, dropped last */
   g_autoptr (GError) error = NULL;
   SoupWebsocketConnection *conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
 
+  ws->connecting = FALSE;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->started)
     {
       g_clear_object (&conn);
-      ws->connecting = FALSE;
-      g_object_unref (self);
       return;
     }
-  g_object_unref (self);
-  ws->connecting = FALSE;
   if (conn == NULL)
     {
       g_autofree char *text = redact (self, error->message);
