@@ -394,7 +394,6 @@ test_no_credentials (void)
 {
   g_autoptr (AatExchange) ex = g_object_new (AAT_TYPE_ALPACA_EXCHANGE, "name", "alpaca", NULL);
   g_autoptr (GError) error = NULL;
-  g_autofree char *base = NULL;
   gboolean paper = FALSE;
 
   g_object_get (ex, "paper", &paper, NULL);

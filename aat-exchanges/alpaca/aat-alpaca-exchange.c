@@ -1040,13 +1040,9 @@ ws_drop (Ws *ws, const char *why)
 }
 
 static void
-on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
+ws_opened (Ws *ws, SoupWebsocketConnection *conn, GError *error)
 {
-  Ws *ws = user_data;
   AatAlpacaExchange *self = ws->owner;
-  g_autoptr (AatAlpacaExchange) hold = self;   /* the reference ws_connect() took, dropped last */
-  g_autoptr (GError) error = NULL;
-  SoupWebsocketConnection *conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
 
   ws->connecting = FALSE;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->started)
@@ -1072,19 +1068,24 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   soup_websocket_connection_set_max_incoming_payload_size (conn, 64 * 1024 * 1024);
   g_signal_connect (conn, "message", G_CALLBACK (on_message), ws);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), ws);
+  if (ws->ever)
+    self->reconnects++;
   if (ws->kind == WS_DATA)
-    {
-      /* the server greets with [{"T":"success","msg":"connected"}]; auth follows it */
-      if (ws->ever)
-        self->reconnects++;
-      ws->ever = TRUE;
-    }
+    ws->ever = TRUE;   /* the server greets with [{"T":"success","msg":"connected"}]; auth follows it */
   else
-    {
-      if (ws->ever)
-        self->reconnects++;
-      send_auth (ws);   /* `ever` is set once listening: reconciliation follows the next listen */
-    }
+    send_auth (ws);    /* `ever` is set once listening: reconciliation follows the next listen */
+}
+
+static void
+on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Ws *ws = user_data;
+  AatAlpacaExchange *self = ws->owner;
+  g_autoptr (GError) error = NULL;
+  SoupWebsocketConnection *conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+
+  ws_opened (ws, conn, error);
+  g_object_unref (self);   /* the reference ws_connect() took, dropped last */
 }
 
 static void
