@@ -23,7 +23,7 @@
  * caused them returns, never re-entrantly. A fill that arrives before its
  * acknowledgement is preceded by a synthesized on_received.
  *
- * Failures inside strategies (a g_critical or g_warning while a strategy callback runs,
+ * Failures inside strategies (a g_critical while a strategy callback runs — a warning is logged, not counted —
  * or aat_strategy_report_error() from a language binding) are logged with the
  * strategy's name, delivered to on_error, counted, and make the run's result an error;
  * the other strategies go on.
@@ -908,7 +908,7 @@ engine_log_handler (const char *domain, GLogLevelFlags level, const char *messag
   AatEngine *self = log_engine;
 
   if (self != NULL && self->current != NULL && !self->in_error &&
-      (level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_ERROR)))
+      (level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR)))
     {
       g_autoptr (GError) error = g_error_new (AAT_ENGINE_ERROR, AAT_ENGINE_ERROR_STRATEGY, "%s%s%s",
                                               domain ? domain : "", domain ? ": " : "", message);
@@ -1715,7 +1715,8 @@ deliver (AatEngine *self, StratList *l, AatEvent *ev)
           if (G_UNLIKELY (AAT_STRATEGY_GET_CLASS (s)->on_trade_price != _aat_strategy_default_on_trade_price))
             {
               const AatTrade *t = ev->payload;
-              CALL (s, on_trade_price, AAT_INSTRUMENT_INDEX (t->instrument), t->price, t->volume, t->timestamp);
+              CALL (s, on_trade_price, AAT_INSTRUMENT_INDEX (t->instrument), t->price, t->volume,
+                    (double) t->timestamp / AAT_TIME_SECOND);
             }
           else
             CALL (s, on_trade, ev->payload);

@@ -136,7 +136,7 @@ typedef struct {
 AatStrategyPrivate *_aat_strategy_get_private (AatStrategy *self);
 void _aat_strategy_attach (AatStrategy *self, AatEngine *engine, guint index);
 void _aat_strategy_default_on_trade_price (AatStrategy *self, guint instrument, double price,
-                                           double volume, AatTime timestamp);
+                                           double volume, double time);
 
 /* Engine internals used by strategies and exchanges. */
 void _aat_engine_subscribe (AatEngine *self, AatStrategy *strategy, AatInstrument *instrument);

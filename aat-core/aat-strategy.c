@@ -86,7 +86,7 @@ static void noop_error (AatStrategy *self, const GError *error) { }
  * asked for the light form. */
 void
 _aat_strategy_default_on_trade_price (AatStrategy *self, guint instrument, double price,
-                                      double volume, AatTime timestamp)
+                                      double volume, double time)
 {
 }
 

@@ -48,8 +48,10 @@ G_DECLARE_DERIVABLE_TYPE (AatStrategy, aat_strategy, AAT, STRATEGY, GObject)
  * @on_canceled: one of its orders was cancelled or expired
  * @on_trade_price: a light form of on_trade for language bindings: when a class
  *   overrides it, the engine calls it instead of on_trade, with the trade's instrument
- *   index (see aat_instrument_get_by_index()), price, volume and time as plain values.
- *   A Python or JavaScript callback then costs no wrapper object per event.
+ *   index (see aat_instrument_get_by_index()), price, volume, and time in seconds since
+ *   the epoch as a double (exact to well under a microsecond; JavaScript numbers cannot
+ *   hold nanoseconds since the epoch exactly). A Python or JavaScript callback then
+ *   costs no wrapper object per event.
  *
  * Every callback has a default that does nothing. They run on the engine's
  * #GMainContext, one at a time.
@@ -79,7 +81,7 @@ struct _AatStrategyClass
   void (*on_rejected)  (AatStrategy *self, AatOrder *order, const char *reason);
   void (*on_canceled)  (AatStrategy *self, AatOrder *order);
   void (*on_trade_price) (AatStrategy *self, guint instrument, double price,
-                          double volume, AatTime timestamp);
+                          double volume, double time);
 
   /*< private >*/
   gpointer padding[15];

@@ -1,9 +1,7 @@
 // bench/vwap_light.js: the engine benchmark's VWAP strategy in JavaScript, on the light
 // callback on_trade_price (plain values, no boxed trade wrapper per event).
 //     aat-bench engine --gjs bench/vwap_light.js:VwapLight
-// With gjs 1.74 every call fails: the int64 nanosecond timestamp does not fit a JS
-// Number exactly, gjs warns on each call and the engine counts that as a failure
-// (doc/BENCHMARKS.md).
+// The time arrives as seconds since the epoch in a double, which a JS Number holds.
 imports.gi.versions.Aat = '1.0';
 const {Aat, GObject} = imports.gi;
 
@@ -15,7 +13,7 @@ class VwapLight extends Aat.Strategy {
         super._init(params);
     }
 
-    vfunc_on_trade_price(instrument, price, volume, timestamp) {
+    vfunc_on_trade_price(instrument, price, volume, time) {
         this.pv += price * volume;
         this.v += volume;
         if (++this.n % 1000 !== 0)

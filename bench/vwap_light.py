@@ -20,7 +20,7 @@ class VwapLight(Aat.Strategy):
         self.working = None
         self.placed = self.cancelled = self.fills = 0
 
-    def do_on_trade_price(self, instrument, price, volume, timestamp):
+    def do_on_trade_price(self, instrument, price, volume, time):
         self.pv += price * volume
         self.v += volume
         self.n += 1

@@ -104,7 +104,7 @@ class BoxedCounter(Aat.Strategy):
 
     def do_on_trade(self, trade):
         self.trades.append((trade.get_instrument().get_index(), trade.get_price(),
-                            trade.get_volume(), trade.get_timestamp()))
+                            trade.get_volume(), trade.get_timestamp() / 1e9))
 
 
 def test_light_trade_callback():
