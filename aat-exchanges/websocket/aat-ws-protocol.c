@@ -31,6 +31,46 @@ aat_ws_problem_set (AatWsProblem *problem, const char *field, const char *format
 }
 
 /* Parses one message: a JSON object with a string "type". Returns a new reference. */
+/* TRUE if the text is exactly one JSON object, surrounding white space aside. json-glib
+ * 1.6 accepts several top-level values in one text and leaks all but the last, so a
+ * message such as `""{...}` or `{..}{..}` is refused before it reaches the parser. */
+static gboolean
+is_one_object (const char *data, gsize length)
+{
+  gsize i = 0;
+  int depth = 0;
+  gboolean in_string = FALSE;
+
+  while (i < length && g_ascii_isspace (data[i]))
+    i++;
+  if (i == length || data[i] != '{')
+    return FALSE;
+  for (; i < length; i++)
+    {
+      char c = data[i];
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        depth++;
+      else if ((c == '}' || c == ']') && --depth == 0)
+        break;
+    }
+  if (depth != 0 || i == length)
+    return FALSE;
+  for (i++; i < length; i++)
+    if (!g_ascii_isspace (data[i]))
+      return FALSE;
+  return TRUE;
+}
+
 JsonObject *
 aat_ws_parse (const char *data, gsize length, AatWsProblem *problem)
 {
@@ -48,6 +88,11 @@ aat_ws_parse (const char *data, gsize length, AatWsProblem *problem)
   if (!g_utf8_validate (data, (gssize) length, NULL))
     {
       aat_ws_problem_set (problem, NULL, "message is not valid UTF-8");
+      return NULL;
+    }
+  if (!is_one_object (data, length))
+    {
+      aat_ws_problem_set (problem, NULL, "a message must be exactly one JSON object");
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, (gssize) length, &error))

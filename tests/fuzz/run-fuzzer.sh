@@ -7,5 +7,5 @@ set -eu
 fuzzer=$(readlink -f "$1") seeds=$2 scratch=$3 seconds=$4
 mkdir -p "$scratch"
 cd "$scratch"
-exec "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+exec "$fuzzer" -error_exitcode=1 -timeout_exitcode=1 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   "$scratch" "$seeds"
