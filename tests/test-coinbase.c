@@ -2,6 +2,7 @@
  * `coinbase` exchange in an engine against tests/mock-coinbase.c over loopback. */
 #include <string.h>
 #include <aat.h>
+#include <glib/gstdio.h>
 #include "aat-coinbase-core.h"
 #include "aat-coinbase-exchange.h"
 #include "mock-coinbase.h"
@@ -619,6 +620,87 @@ test_live_bad_credentials (void)
   mock_coinbase_free (mock);
 }
 
+static char *
+replace_once (const char *text, const char *from, const char *to)
+{
+  const char *at = strstr (text, from);
+
+  g_assert_nonnull (at);
+  return g_strdup_printf ("%.*s%s%s", (int) (at - text), text, to, at + strlen (from));
+}
+
+static void
+aat_run_exited (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) data = TRUE;
+}
+
+/* The sample config, pointed at the mock, run by aat-run as a separate process. */
+static void
+test_aat_run_config (void)
+{
+  const char *aat_run = g_getenv ("AAT_RUN");
+  const char *root = g_getenv ("AAT_SOURCE_ROOT");
+  MockCoinbase *mock = NULL;
+  g_autofree char *path = NULL, *text = NULL, *t1 = NULL, *t2 = NULL, *dir = NULL, *cfg = NULL;
+  g_autofree char *urls = NULL, *rest = NULL, *ws = NULL, *out = NULL, *output = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  gboolean done = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  if (aat_run == NULL || root == NULL)
+    {
+      g_test_skip ("AAT_RUN and AAT_SOURCE_ROOT are not set");
+      return;
+    }
+  mock = mock_coinbase_new (KEY, SECRET, PASSPHRASE);
+  rest = mock_coinbase_rest_url (mock);
+  ws = mock_coinbase_ws_url (mock);
+  path = g_build_filename (root, "data", "venue-coinbase.cfg", NULL);
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  urls = g_strdup_printf ("rest-url=%s\nws-url=%s\n", rest, ws);
+  t1 = replace_once (text, "# rest-url / ws-url override the sandbox or live URLs (a local mock, a proxy)\n", urls);
+  t2 = replace_once (t1, "duration=60", test_time_scale () > 1.0 ? "duration=6" : "duration=2");
+  dir = g_dir_make_tmp ("coinbase-run-XXXXXX", &error);
+  g_assert_no_error (error);
+  cfg = g_build_filename (dir, "venue-coinbase.cfg", NULL);
+  g_assert_true (g_file_set_contents (cfg, t2, -1, &error));
+  out = g_build_filename (dir, "out.txt", NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_setenv (launcher, "COINBASE_API_KEY", KEY, TRUE);
+  g_subprocess_launcher_setenv (launcher, "COINBASE_API_SECRET", SECRET, TRUE);
+  g_subprocess_launcher_setenv (launcher, "COINBASE_API_PASSPHRASE", PASSPHRASE, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  g_subprocess_launcher_set_stdout_file_path (launcher, out);
+  proc = g_subprocess_launcher_spawn (launcher, &error, aat_run, "--config", cfg, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (proc, NULL, aat_run_exited, &done);
+  while (!done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done);
+  g_assert_true (g_file_get_contents (out, &output, NULL, &error));
+  g_test_message ("%s", output);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  /* it read the market through the sample config, and said nothing of the credentials */
+  g_assert_cmpuint (mock->subscribes, >=, 1);
+  g_assert_cmpuint (mock->snapshots, >=, 1);
+  g_assert_cmpuint (mock->bad_signatures, ==, 0);
+  g_assert_nonnull (strstr (output, "Run summary:"));
+  g_assert_null (strstr (output, KEY));
+  g_assert_null (strstr (output, SECRET));
+  g_assert_null (strstr (output, PASSPHRASE));
+  g_remove (out);
+  g_remove (cfg);
+  g_rmdir (dir);
+  mock_coinbase_free (mock);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -638,5 +720,6 @@ main (int argc, char **argv)
   g_test_add_func ("/coinbase/live/round-trip", test_live_round_trip);
   g_test_add_func ("/coinbase/live/disconnect-reconcile", test_live_disconnect);
   g_test_add_func ("/coinbase/live/bad-credentials", test_live_bad_credentials);
+  g_test_add_func ("/coinbase/aat-run/config", test_aat_run_config);
   return g_test_run ();
 }
