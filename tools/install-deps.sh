@@ -6,7 +6,7 @@ if [ "$(id -u)" != 0 ]; then
   exit 2
 fi
 export DEBIAN_FRONTEND=noninteractive
-pkgs="meson ninja-build pkg-config gcc libglib2.0-dev libjson-glib-dev libsoup-3.0-dev \
+pkgs="meson ninja-build pkg-config gcc g++ libglib2.0-dev libjson-glib-dev libsoup-3.0-dev \
   gobject-introspection libgirepository1.0-dev python3-gi python3-dev gjs libgjs-dev valac \
   libcairo2-dev libsqlite3-dev valgrind chromium xvfb xauth libgtk-4-dev \
   clang libclang-rt-14-dev"
