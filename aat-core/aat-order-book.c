@@ -8,7 +8,7 @@
  * book never touches an #AatOrder's status or fills: the exchange that owns the book does
  * that from the events.
  *
- * Data structures (see doc/ARCHITECTURE-orderbook.md for the reasoning):
+ * Data structures (see the order book section of doc/ARCHITECTURE.md for the reasoning):
  * - Order nodes live in one pool (an array of 48-byte #Node, addressed by uint32 index,
  *   with a free list). No allocation per order in steady state.
  * - Price levels are one flat array of #Level indexed by tick offset from a moving @base.
