@@ -7,6 +7,7 @@
 #include "aat-alpaca-core.h"
 #include "aat-alpaca-exchange.h"
 #include "mock-alpaca.h"
+#include "aat-test-util.h"
 
 #define KEY "PKTEST4ALPACA7KEY"
 #define SECRET "mock-secret-9d8c7b6a5f4e3d2c1b0a"
@@ -142,17 +143,6 @@ run_done (GObject *source, GAsyncResult *result, gpointer data)
   aat_engine_run_finish (AAT_ENGINE (source), result, &error);
   g_assert_no_error (error);
   *(gboolean *) data = TRUE;
-}
-
-/* How much longer than normal a timed run may take: .ci/run sets AAT_TEST_TIME_SCALE for
- * its sanitizer pass, where everything runs several times slower. */
-static double
-test_time_scale (void)
-{
-  const char *s = g_getenv ("AAT_TEST_TIME_SCALE");
-  double v = s != NULL ? g_ascii_strtod (s, NULL) : 1.0;
-
-  return v >= 1.0 ? v : 1.0;
 }
 
 typedef void (*Poke) (MockAlpaca *mock, TestTrader *t, AatExchange *ex, guint step);
@@ -406,26 +396,6 @@ test_no_credentials (void)
 /* ---- aat-run with data/venue-alpaca.cfg pointed at the mock ---- */
 
 static void
-wait_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error);
-  g_assert_no_error (error);
-  *(gboolean *) data = TRUE;
-}
-
-static char *
-replace (const char *text, const char *from, const char *to)
-{
-  g_autoptr (GString) s = g_string_new (text);
-
-  g_assert_nonnull (strstr (text, from));
-  g_string_replace (s, from, to, 1);
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-static void
 test_aat_run_config (void)
 {
   const char *aat_run = g_getenv ("AAT_RUN");
@@ -458,10 +428,10 @@ test_aat_run_config (void)
   d = g_strdup_printf ("data-url=%s", data);
   s = g_strdup_printf ("stream-url=%s", stream);
   duration = g_strdup_printf ("duration=%g", 1.5 * test_time_scale ());
-  t1 = replace (text, "#base-url=http://127.0.0.1:PORT", b);
-  t2 = replace (t1, "#data-url=ws://127.0.0.1:PORT/v2/iex", d);
-  t3 = replace (t2, "#stream-url=ws://127.0.0.1:PORT/stream", s);
-  t4 = replace (t3, "duration=60", duration);
+  t1 = test_replace_once (text, "#base-url=http://127.0.0.1:PORT", b);
+  t2 = test_replace_once (t1, "#data-url=ws://127.0.0.1:PORT/v2/iex", d);
+  t3 = test_replace_once (t2, "#stream-url=ws://127.0.0.1:PORT/stream", s);
+  t4 = test_replace_once (t3, "duration=60", duration);
   dir = g_dir_make_tmp ("alpaca-live-XXXXXX", &error);
   g_assert_no_error (error);
   cfg = g_build_filename (dir, "venue-alpaca.cfg", NULL);
@@ -475,7 +445,7 @@ test_aat_run_config (void)
   g_subprocess_launcher_set_stdout_file_path (launcher, out);
   proc = g_subprocess_launcher_spawn (launcher, &error, aat_run, "--config", cfg, NULL);
   g_assert_no_error (error);
-  g_subprocess_wait_async (proc, NULL, wait_done, &done);
+  g_subprocess_wait_async (proc, NULL, test_subprocess_done, &done);
   while (!done && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (done);

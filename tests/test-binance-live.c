@@ -13,6 +13,7 @@
 #include "aat-binance-core.h"
 #include "aat-binance-exchange.h"
 #include "mock-binance.h"
+#include "aat-test-util.h"
 
 /* Binance's "SIGNED Endpoint Examples for POST /api/v3/order" */
 #define DOC_KEY "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
@@ -168,17 +169,6 @@ fixture_teardown (Fixture *fx, gconstpointer data)
     g_main_context_iteration (NULL, FALSE);
   g_free (fx->rest);
   g_free (fx->ws);
-}
-
-/* How much longer than normal a timed run may take: .ci/run sets AAT_TEST_TIME_SCALE for
- * its sanitizer pass, where everything runs several times slower. */
-static double
-test_time_scale (void)
-{
-  const char *s = g_getenv ("AAT_TEST_TIME_SCALE");
-  double v = s != NULL ? g_ascii_strtod (s, NULL) : 1.0;
-
-  return v >= 1.0 ? v : 1.0;
 }
 
 static AatExchange *
@@ -528,26 +518,6 @@ test_no_credentials (Fixture *fx, gconstpointer data)
 /* ---- aat-run with data/venue-binance.cfg pointed at the mock ---- */
 
 static void
-wait_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error);
-  g_assert_no_error (error);
-  *(gboolean *) data = TRUE;
-}
-
-static char *
-replace (const char *text, const char *from, const char *to)
-{
-  g_autoptr (GString) s = g_string_new (text);
-
-  g_assert_nonnull (strstr (text, from));
-  g_string_replace (s, from, to, 1);
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-static void
 test_aat_run_config (Fixture *fx, gconstpointer data)
 {
   const char *aat_run = g_getenv ("AAT_RUN");
@@ -571,9 +541,9 @@ test_aat_run_config (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
   base = g_strdup_printf ("base-url=%s", fx->rest);
   ws = g_strdup_printf ("ws-url=%s", fx->ws);
-  t1 = replace (text, "#base-url=http://127.0.0.1:PORT", base);
-  t2 = replace (t1, "#ws-url=ws://127.0.0.1:PORT", ws);
-  t3 = replace (t2, "duration=60", "duration=1.5");
+  t1 = test_replace_once (text, "#base-url=http://127.0.0.1:PORT", base);
+  t2 = test_replace_once (t1, "#ws-url=ws://127.0.0.1:PORT", ws);
+  t3 = test_replace_once (t2, "duration=60", "duration=1.5");
   dir = g_dir_make_tmp ("binance-live-XXXXXX", &error);
   g_assert_no_error (error);
   cfg = g_build_filename (dir, "venue-binance.cfg", NULL);
@@ -588,7 +558,7 @@ test_aat_run_config (Fixture *fx, gconstpointer data)
   g_subprocess_launcher_set_stdout_file_path (launcher, out);
   proc = g_subprocess_launcher_spawn (launcher, &error, aat_run, "--config", cfg, NULL);
   g_assert_no_error (error);
-  g_subprocess_wait_async (proc, NULL, wait_done, &done);
+  g_subprocess_wait_async (proc, NULL, test_subprocess_done, &done);
   while (!done && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (done);

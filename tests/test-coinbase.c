@@ -6,6 +6,7 @@
 #include "aat-coinbase-core.h"
 #include "aat-coinbase-exchange.h"
 #include "mock-coinbase.h"
+#include "aat-test-util.h"
 
 #define KEY "mock-key-8f2a"
 #define SECRET "YWF0LXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODk="  /* base64 ("aat-test-secret-0123456789") */
@@ -466,17 +467,6 @@ run (MockCoinbase *mock, AatExchange *ex, TestTrader *t, Poke poke)
   g_assert_true (done);
 }
 
-/* How much longer than normal a timed run may take: .ci/run sets AAT_TEST_TIME_SCALE for
- * its sanitizer pass, where everything runs several times slower. */
-static double
-test_time_scale (void)
-{
-  const char *s = g_getenv ("AAT_TEST_TIME_SCALE");
-  double v = s != NULL ? g_ascii_strtod (s, NULL) : 1.0;
-
-  return v >= 1.0 ? v : 1.0;
-}
-
 static AatExchange *
 new_exchange (MockCoinbase *mock, double duration)
 {
@@ -620,22 +610,6 @@ test_live_bad_credentials (void)
   mock_coinbase_free (mock);
 }
 
-static char *
-replace_once (const char *text, const char *from, const char *to)
-{
-  const char *at = strstr (text, from);
-
-  g_assert_nonnull (at);
-  return g_strdup_printf ("%.*s%s%s", (int) (at - text), text, to, at + strlen (from));
-}
-
-static void
-aat_run_exited (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *) data = TRUE;
-}
-
 /* The sample config, pointed at the mock, run by aat-run as a separate process. */
 static void
 test_aat_run_config (void)
@@ -663,8 +637,8 @@ test_aat_run_config (void)
   g_assert_true (g_file_get_contents (path, &text, NULL, &error));
   g_assert_no_error (error);
   urls = g_strdup_printf ("rest-url=%s\nws-url=%s\n", rest, ws);
-  t1 = replace_once (text, "# rest-url / ws-url override the sandbox or live URLs (a local mock, a proxy)\n", urls);
-  t2 = replace_once (t1, "duration=60", test_time_scale () > 1.0 ? "duration=6" : "duration=2");
+  t1 = test_replace_once (text, "# rest-url / ws-url override the sandbox or live URLs (a local mock, a proxy)\n", urls);
+  t2 = test_replace_once (t1, "duration=60", test_time_scale () > 1.0 ? "duration=6" : "duration=2");
   dir = g_dir_make_tmp ("coinbase-run-XXXXXX", &error);
   g_assert_no_error (error);
   cfg = g_build_filename (dir, "venue-coinbase.cfg", NULL);
@@ -679,7 +653,7 @@ test_aat_run_config (void)
   g_subprocess_launcher_set_stdout_file_path (launcher, out);
   proc = g_subprocess_launcher_spawn (launcher, &error, aat_run, "--config", cfg, NULL);
   g_assert_no_error (error);
-  g_subprocess_wait_async (proc, NULL, aat_run_exited, &done);
+  g_subprocess_wait_async (proc, NULL, test_subprocess_done, &done);
   while (!done && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (done);
