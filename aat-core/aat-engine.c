@@ -74,7 +74,7 @@ typedef struct {
 } Response;
 
 typedef struct {
-  AatExchange *src;
+  guint src;             /* index into the engine's sources */
   AatEvent *ev;
   gint64 at;             /* monotonic µs when pushed: the queueing lag (issue 9) */
 } Pushed;
@@ -306,7 +306,7 @@ aat_engine_dispose (GObject *object)
   for (guint i = 0; i < self->strategies->len; i++)
     _aat_strategy_attach (self->strategies->pdata[i], NULL, 0);
   for (guint i = 0; i < self->exchanges->len; i++)
-    _aat_exchange_attach (self->exchanges->pdata[i], NULL);
+    _aat_exchange_attach (self->exchanges->pdata[i], NULL, 0);
   g_ptr_array_set_size (self->strategies, 0);
   g_ptr_array_set_size (self->exchanges, 0);
   g_ptr_array_set_size (self->risk, 0);
@@ -578,7 +578,7 @@ aat_engine_add_exchange (AatEngine *self, AatExchange *exchange)
   g_return_if_fail (!self->running);
   g_ptr_array_add (self->exchanges, g_object_ref (exchange));
   g_array_append_val (self->sources, src);
-  _aat_exchange_attach (exchange, self);
+  _aat_exchange_attach (exchange, self, self->sources->len - 1);
 }
 
 /**
@@ -772,8 +772,8 @@ _aat_engine_subscribe (AatEngine *self, AatStrategy *strategy, AatInstrument *in
   if (!priv->subscribed_any)
     {
       priv->subscribed_any = TRUE;
+      /* from now on it gets only what it subscribes to */
       stratlist_remove (&self->everyone, strategy);
-      /* it no longer gets everything: remove it from every list it was added to as "all" */
     }
   stratlist_add (subs_for (self, aat_instrument_get_index (instrument)), strategy);
   for (guint i = 0; i < self->exchanges->len; i++)
@@ -1237,13 +1237,7 @@ drain (AatEngine *self)
         break;
       self->max_lag = MAX (self->max_lag, g_get_monotonic_time () - p->at);   /* issue 9 */
       self->draining = FALSE;
-      {
-        guint idx = 0;
-        for (guint i = 0; i < self->sources->len; i++)
-          if (g_array_index (self->sources, Source, i).exchange == p->src)
-            idx = i;
-        dispatch_market (self, idx, p->ev);
-      }
+      dispatch_market (self, p->src, p->ev);
       self->draining = TRUE;
       pushed_free (p);
     }
@@ -1861,7 +1855,7 @@ _aat_engine_push_event (AatEngine *self, AatExchange *source, AatEvent *event)
         }
     }
   p = g_new (Pushed, 1);
-  p->src = source;
+  p->src = _aat_exchange_get_source_index (source);
   p->ev = aat_event_ref (event);
   p->at = g_get_monotonic_time ();
   g_queue_push_tail (&self->pushed, p);

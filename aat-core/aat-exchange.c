@@ -34,6 +34,7 @@ typedef struct {
   char *name;
   AatExchangeType *type;
   AatEngine *engine;          /* weak */
+  guint source_index;         /* its place among the engine's sources */
   /* simulated broker */
   GPtrArray *pending;         /* AatOrder*, in arrival order */
   GPtrArray *scratch;         /* reused snapshot of pending, so simulate() does not allocate */
@@ -80,9 +81,16 @@ static GParamSpec *properties[N_PROPS];
 #define PRIV(self) ((AatExchangePrivate *) aat_exchange_get_instance_private (self))
 
 void
-_aat_exchange_attach (AatExchange *self, AatEngine *engine)
+_aat_exchange_attach (AatExchange *self, AatEngine *engine, guint source_index)
 {
   PRIV (self)->engine = engine;
+  PRIV (self)->source_index = source_index;
+}
+
+guint
+_aat_exchange_get_source_index (AatExchange *self)
+{
+  return PRIV (self)->source_index;
 }
 
 static void sim_new_order (AatExchange *self, AatOrder *order);

@@ -10,8 +10,17 @@
 
 #include <math.h>
 
-/* Multiplying by a decimal tick (0.01) gives 23.610000000000003 for 2361 ticks; dividing
- * by its exact inverse (100) gives the correctly rounded 23.61. */
+/**
+ * aat_ticks_to_price:
+ * @ticks: a whole number of ticks
+ * @tick_size: the tick size
+ *
+ * Converts ticks to a price without drift: multiplying by a decimal tick (0.01) gives
+ * 23.610000000000003 for 2361 ticks, while dividing by the tick's exact inverse (100)
+ * gives the correctly rounded 23.61, so that is done whenever the inverse is whole.
+ *
+ * Returns: the price
+ */
 double
 aat_ticks_to_price (double ticks, double tick_size)
 {

@@ -148,7 +148,8 @@ void _aat_engine_push_event (AatEngine *self, AatExchange *source, AatEvent *eve
 void _aat_engine_response (AatEngine *self, AatExchange *source, AatEventType type,
                            AatOrder *order, AatTrade *trade, const char *reason);
 GArray *_aat_engine_price_history (AatEngine *self, AatInstrument *instrument);
-void _aat_exchange_attach (AatExchange *self, AatEngine *engine);
+void _aat_exchange_attach (AatExchange *self, AatEngine *engine, guint source_index);
+guint _aat_exchange_get_source_index (AatExchange *self);
 void _aat_portfolio_add_strategy (AatPortfolio *self, AatStrategy *strategy);
 /* reliability (issue 9): journal recovery hands the engine orders it did not place */
 void _aat_engine_adopt_order (AatEngine *self, AatStrategy *strategy, AatOrder *order);
