@@ -225,6 +225,74 @@ rsi_reset_extra (AatRsi *self)
   self->prev = self->avg_up = self->avg_down = 0.0;
 }
 
+/* The six window indicators share their life cycle and accessors; each type's doc
+ * comments stand before its WINDOW_INDICATOR line, and its differences live in the
+ * PREFIX_init_extra / _clear_extra / _reset_extra hooks above and in its update. */
+#define WINDOW_INDICATOR(T, t, prefix)                                        \
+  T *                                                                         \
+  t##_new (guint period)                                                      \
+  {                                                                           \
+    T *self;                                                                  \
+                                                                              \
+    g_return_val_if_fail (period > 0, NULL);                                  \
+    self = g_new0 (T, 1);                                                     \
+    self->ref_count = 1;                                                      \
+    window_init (&self->w, period);                                           \
+    prefix##_init_extra (self);                                               \
+    return self;                                                              \
+  }                                                                           \
+                                                                              \
+  T *                                                                         \
+  t##_ref (T *self)                                                           \
+  {                                                                           \
+    g_return_val_if_fail (self != NULL, NULL);                                \
+    g_atomic_int_inc (&self->ref_count);                                      \
+    return self;                                                              \
+  }                                                                           \
+                                                                              \
+  void                                                                        \
+  t##_unref (T *self)                                                         \
+  {                                                                           \
+    g_return_if_fail (self != NULL);                                          \
+    if (g_atomic_int_dec_and_test (&self->ref_count))                         \
+      {                                                                       \
+        window_clear (&self->w);                                              \
+        prefix##_clear_extra (self);                                          \
+        g_free (self);                                                        \
+      }                                                                       \
+  }                                                                           \
+                                                                              \
+  double                                                                      \
+  t##_get_value (const T *self)                                               \
+  {                                                                           \
+    g_return_val_if_fail (self != NULL, NAN);                                 \
+    return self->ready ? self->value : NAN;                                   \
+  }                                                                           \
+                                                                              \
+  gboolean                                                                    \
+  t##_is_ready (const T *self)                                                \
+  {                                                                           \
+    g_return_val_if_fail (self != NULL, FALSE);                               \
+    return self->ready;                                                       \
+  }                                                                           \
+                                                                              \
+  guint                                                                       \
+  t##_get_period (const T *self)                                              \
+  {                                                                           \
+    g_return_val_if_fail (self != NULL, 0);                                   \
+    return self->w.period;                                                    \
+  }                                                                           \
+                                                                              \
+  void                                                                        \
+  t##_reset (T *self)                                                         \
+  {                                                                           \
+    g_return_if_fail (self != NULL);                                          \
+    window_reset (&self->w);                                                  \
+    self->ready = FALSE;                                                      \
+    self->value = 0.0;                                                        \
+    prefix##_reset_extra (self);                                              \
+  }
+
 /**
  * aat_sma_new:
  * @period: how many values it spans (at least 1)
@@ -233,18 +301,6 @@ rsi_reset_extra (AatRsi *self)
  *
  * Returns: (transfer full): a new indicator
  */
-AatSma *
-aat_sma_new (guint period)
-{
-  AatSma *self;
-
-  g_return_val_if_fail (period > 0, NULL);
-  self = g_new0 (AatSma, 1);
-  self->ref_count = 1;
-  window_init (&self->w, period);
-  sma_init_extra (self);
-  return self;
-}
 
 /**
  * aat_sma_ref:
@@ -252,13 +308,6 @@ aat_sma_new (guint period)
  *
  * Returns: (transfer full): @self, with one more reference
  */
-AatSma *
-aat_sma_ref (AatSma *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  g_atomic_int_inc (&self->ref_count);
-  return self;
-}
 
 /**
  * aat_sma_unref:
@@ -266,17 +315,6 @@ aat_sma_ref (AatSma *self)
  *
  * Drops a reference; the last one frees it.
  */
-void
-aat_sma_unref (AatSma *self)
-{
-  g_return_if_fail (self != NULL);
-  if (g_atomic_int_dec_and_test (&self->ref_count))
-    {
-      window_clear (&self->w);
-      sma_clear_extra (self);
-      g_free (self);
-    }
-}
 
 /**
  * aat_sma_get_value:
@@ -284,12 +322,6 @@ aat_sma_unref (AatSma *self)
  *
  * Returns: its current value, or NaN while it is not ready
  */
-double
-aat_sma_get_value (const AatSma *self)
-{
-  g_return_val_if_fail (self != NULL, NAN);
-  return self->ready ? self->value : NAN;
-}
 
 /**
  * aat_sma_is_ready:
@@ -297,12 +329,6 @@ aat_sma_get_value (const AatSma *self)
  *
  * Returns: %TRUE once it has a value
  */
-gboolean
-aat_sma_is_ready (const AatSma *self)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-  return self->ready;
-}
 
 /**
  * aat_sma_get_period:
@@ -310,12 +336,6 @@ aat_sma_is_ready (const AatSma *self)
  *
  * Returns: the number of values it spans
  */
-guint
-aat_sma_get_period (const AatSma *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-  return self->w.period;
-}
 
 /**
  * aat_sma_reset:
@@ -323,15 +343,7 @@ aat_sma_get_period (const AatSma *self)
  *
  * Forgets every value, as if it were new.
  */
-void
-aat_sma_reset (AatSma *self)
-{
-  g_return_if_fail (self != NULL);
-  window_reset (&self->w);
-  self->ready = FALSE;
-  self->value = 0.0;
-  sma_reset_extra (self);
-}
+WINDOW_INDICATOR (AatSma, aat_sma, sma)
 
 /**
  * aat_ema_new:
@@ -341,18 +353,6 @@ aat_sma_reset (AatSma *self)
  *
  * Returns: (transfer full): a new indicator
  */
-AatEma *
-aat_ema_new (guint period)
-{
-  AatEma *self;
-
-  g_return_val_if_fail (period > 0, NULL);
-  self = g_new0 (AatEma, 1);
-  self->ref_count = 1;
-  window_init (&self->w, period);
-  ema_init_extra (self);
-  return self;
-}
 
 /**
  * aat_ema_ref:
@@ -360,13 +360,6 @@ aat_ema_new (guint period)
  *
  * Returns: (transfer full): @self, with one more reference
  */
-AatEma *
-aat_ema_ref (AatEma *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  g_atomic_int_inc (&self->ref_count);
-  return self;
-}
 
 /**
  * aat_ema_unref:
@@ -374,17 +367,6 @@ aat_ema_ref (AatEma *self)
  *
  * Drops a reference; the last one frees it.
  */
-void
-aat_ema_unref (AatEma *self)
-{
-  g_return_if_fail (self != NULL);
-  if (g_atomic_int_dec_and_test (&self->ref_count))
-    {
-      window_clear (&self->w);
-      ema_clear_extra (self);
-      g_free (self);
-    }
-}
 
 /**
  * aat_ema_get_value:
@@ -392,12 +374,6 @@ aat_ema_unref (AatEma *self)
  *
  * Returns: its current value, or NaN while it is not ready
  */
-double
-aat_ema_get_value (const AatEma *self)
-{
-  g_return_val_if_fail (self != NULL, NAN);
-  return self->ready ? self->value : NAN;
-}
 
 /**
  * aat_ema_is_ready:
@@ -405,12 +381,6 @@ aat_ema_get_value (const AatEma *self)
  *
  * Returns: %TRUE once it has a value
  */
-gboolean
-aat_ema_is_ready (const AatEma *self)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-  return self->ready;
-}
 
 /**
  * aat_ema_get_period:
@@ -418,12 +388,6 @@ aat_ema_is_ready (const AatEma *self)
  *
  * Returns: the number of values it spans
  */
-guint
-aat_ema_get_period (const AatEma *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-  return self->w.period;
-}
 
 /**
  * aat_ema_reset:
@@ -431,15 +395,7 @@ aat_ema_get_period (const AatEma *self)
  *
  * Forgets every value, as if it were new.
  */
-void
-aat_ema_reset (AatEma *self)
-{
-  g_return_if_fail (self != NULL);
-  window_reset (&self->w);
-  self->ready = FALSE;
-  self->value = 0.0;
-  ema_reset_extra (self);
-}
+WINDOW_INDICATOR (AatEma, aat_ema, ema)
 
 /**
  * aat_rsi_new:
@@ -449,18 +405,6 @@ aat_ema_reset (AatEma *self)
  *
  * Returns: (transfer full): a new indicator
  */
-AatRsi *
-aat_rsi_new (guint period)
-{
-  AatRsi *self;
-
-  g_return_val_if_fail (period > 0, NULL);
-  self = g_new0 (AatRsi, 1);
-  self->ref_count = 1;
-  window_init (&self->w, period);
-  rsi_init_extra (self);
-  return self;
-}
 
 /**
  * aat_rsi_ref:
@@ -468,13 +412,6 @@ aat_rsi_new (guint period)
  *
  * Returns: (transfer full): @self, with one more reference
  */
-AatRsi *
-aat_rsi_ref (AatRsi *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  g_atomic_int_inc (&self->ref_count);
-  return self;
-}
 
 /**
  * aat_rsi_unref:
@@ -482,17 +419,6 @@ aat_rsi_ref (AatRsi *self)
  *
  * Drops a reference; the last one frees it.
  */
-void
-aat_rsi_unref (AatRsi *self)
-{
-  g_return_if_fail (self != NULL);
-  if (g_atomic_int_dec_and_test (&self->ref_count))
-    {
-      window_clear (&self->w);
-      rsi_clear_extra (self);
-      g_free (self);
-    }
-}
 
 /**
  * aat_rsi_get_value:
@@ -500,12 +426,6 @@ aat_rsi_unref (AatRsi *self)
  *
  * Returns: its current value, or NaN while it is not ready
  */
-double
-aat_rsi_get_value (const AatRsi *self)
-{
-  g_return_val_if_fail (self != NULL, NAN);
-  return self->ready ? self->value : NAN;
-}
 
 /**
  * aat_rsi_is_ready:
@@ -513,12 +433,6 @@ aat_rsi_get_value (const AatRsi *self)
  *
  * Returns: %TRUE once it has a value
  */
-gboolean
-aat_rsi_is_ready (const AatRsi *self)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-  return self->ready;
-}
 
 /**
  * aat_rsi_get_period:
@@ -526,12 +440,6 @@ aat_rsi_is_ready (const AatRsi *self)
  *
  * Returns: the number of values it spans
  */
-guint
-aat_rsi_get_period (const AatRsi *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-  return self->w.period;
-}
 
 /**
  * aat_rsi_reset:
@@ -539,15 +447,7 @@ aat_rsi_get_period (const AatRsi *self)
  *
  * Forgets every value, as if it were new.
  */
-void
-aat_rsi_reset (AatRsi *self)
-{
-  g_return_if_fail (self != NULL);
-  window_reset (&self->w);
-  self->ready = FALSE;
-  self->value = 0.0;
-  rsi_reset_extra (self);
-}
+WINDOW_INDICATOR (AatRsi, aat_rsi, rsi)
 
 /**
  * aat_highest_new:
@@ -557,18 +457,6 @@ aat_rsi_reset (AatRsi *self)
  *
  * Returns: (transfer full): a new indicator
  */
-AatHighest *
-aat_highest_new (guint period)
-{
-  AatHighest *self;
-
-  g_return_val_if_fail (period > 0, NULL);
-  self = g_new0 (AatHighest, 1);
-  self->ref_count = 1;
-  window_init (&self->w, period);
-  highest_init_extra (self);
-  return self;
-}
 
 /**
  * aat_highest_ref:
@@ -576,13 +464,6 @@ aat_highest_new (guint period)
  *
  * Returns: (transfer full): @self, with one more reference
  */
-AatHighest *
-aat_highest_ref (AatHighest *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  g_atomic_int_inc (&self->ref_count);
-  return self;
-}
 
 /**
  * aat_highest_unref:
@@ -590,17 +471,6 @@ aat_highest_ref (AatHighest *self)
  *
  * Drops a reference; the last one frees it.
  */
-void
-aat_highest_unref (AatHighest *self)
-{
-  g_return_if_fail (self != NULL);
-  if (g_atomic_int_dec_and_test (&self->ref_count))
-    {
-      window_clear (&self->w);
-      highest_clear_extra (self);
-      g_free (self);
-    }
-}
 
 /**
  * aat_highest_get_value:
@@ -608,12 +478,6 @@ aat_highest_unref (AatHighest *self)
  *
  * Returns: its current value, or NaN while it is not ready
  */
-double
-aat_highest_get_value (const AatHighest *self)
-{
-  g_return_val_if_fail (self != NULL, NAN);
-  return self->ready ? self->value : NAN;
-}
 
 /**
  * aat_highest_is_ready:
@@ -621,12 +485,6 @@ aat_highest_get_value (const AatHighest *self)
  *
  * Returns: %TRUE once it has a value
  */
-gboolean
-aat_highest_is_ready (const AatHighest *self)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-  return self->ready;
-}
 
 /**
  * aat_highest_get_period:
@@ -634,12 +492,6 @@ aat_highest_is_ready (const AatHighest *self)
  *
  * Returns: the number of values it spans
  */
-guint
-aat_highest_get_period (const AatHighest *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-  return self->w.period;
-}
 
 /**
  * aat_highest_reset:
@@ -647,15 +499,7 @@ aat_highest_get_period (const AatHighest *self)
  *
  * Forgets every value, as if it were new.
  */
-void
-aat_highest_reset (AatHighest *self)
-{
-  g_return_if_fail (self != NULL);
-  window_reset (&self->w);
-  self->ready = FALSE;
-  self->value = 0.0;
-  highest_reset_extra (self);
-}
+WINDOW_INDICATOR (AatHighest, aat_highest, highest)
 
 /**
  * aat_lowest_new:
@@ -665,18 +509,6 @@ aat_highest_reset (AatHighest *self)
  *
  * Returns: (transfer full): a new indicator
  */
-AatLowest *
-aat_lowest_new (guint period)
-{
-  AatLowest *self;
-
-  g_return_val_if_fail (period > 0, NULL);
-  self = g_new0 (AatLowest, 1);
-  self->ref_count = 1;
-  window_init (&self->w, period);
-  lowest_init_extra (self);
-  return self;
-}
 
 /**
  * aat_lowest_ref:
@@ -684,13 +516,6 @@ aat_lowest_new (guint period)
  *
  * Returns: (transfer full): @self, with one more reference
  */
-AatLowest *
-aat_lowest_ref (AatLowest *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  g_atomic_int_inc (&self->ref_count);
-  return self;
-}
 
 /**
  * aat_lowest_unref:
@@ -698,17 +523,6 @@ aat_lowest_ref (AatLowest *self)
  *
  * Drops a reference; the last one frees it.
  */
-void
-aat_lowest_unref (AatLowest *self)
-{
-  g_return_if_fail (self != NULL);
-  if (g_atomic_int_dec_and_test (&self->ref_count))
-    {
-      window_clear (&self->w);
-      lowest_clear_extra (self);
-      g_free (self);
-    }
-}
 
 /**
  * aat_lowest_get_value:
@@ -716,12 +530,6 @@ aat_lowest_unref (AatLowest *self)
  *
  * Returns: its current value, or NaN while it is not ready
  */
-double
-aat_lowest_get_value (const AatLowest *self)
-{
-  g_return_val_if_fail (self != NULL, NAN);
-  return self->ready ? self->value : NAN;
-}
 
 /**
  * aat_lowest_is_ready:
@@ -729,12 +537,6 @@ aat_lowest_get_value (const AatLowest *self)
  *
  * Returns: %TRUE once it has a value
  */
-gboolean
-aat_lowest_is_ready (const AatLowest *self)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-  return self->ready;
-}
 
 /**
  * aat_lowest_get_period:
@@ -742,12 +544,6 @@ aat_lowest_is_ready (const AatLowest *self)
  *
  * Returns: the number of values it spans
  */
-guint
-aat_lowest_get_period (const AatLowest *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-  return self->w.period;
-}
 
 /**
  * aat_lowest_reset:
@@ -755,15 +551,7 @@ aat_lowest_get_period (const AatLowest *self)
  *
  * Forgets every value, as if it were new.
  */
-void
-aat_lowest_reset (AatLowest *self)
-{
-  g_return_if_fail (self != NULL);
-  window_reset (&self->w);
-  self->ready = FALSE;
-  self->value = 0.0;
-  lowest_reset_extra (self);
-}
+WINDOW_INDICATOR (AatLowest, aat_lowest, lowest)
 
 /**
  * aat_std_dev_new:
@@ -773,18 +561,6 @@ aat_lowest_reset (AatLowest *self)
  *
  * Returns: (transfer full): a new indicator
  */
-AatStdDev *
-aat_std_dev_new (guint period)
-{
-  AatStdDev *self;
-
-  g_return_val_if_fail (period > 0, NULL);
-  self = g_new0 (AatStdDev, 1);
-  self->ref_count = 1;
-  window_init (&self->w, period);
-  std_dev_init_extra (self);
-  return self;
-}
 
 /**
  * aat_std_dev_ref:
@@ -792,13 +568,6 @@ aat_std_dev_new (guint period)
  *
  * Returns: (transfer full): @self, with one more reference
  */
-AatStdDev *
-aat_std_dev_ref (AatStdDev *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  g_atomic_int_inc (&self->ref_count);
-  return self;
-}
 
 /**
  * aat_std_dev_unref:
@@ -806,17 +575,6 @@ aat_std_dev_ref (AatStdDev *self)
  *
  * Drops a reference; the last one frees it.
  */
-void
-aat_std_dev_unref (AatStdDev *self)
-{
-  g_return_if_fail (self != NULL);
-  if (g_atomic_int_dec_and_test (&self->ref_count))
-    {
-      window_clear (&self->w);
-      std_dev_clear_extra (self);
-      g_free (self);
-    }
-}
 
 /**
  * aat_std_dev_get_value:
@@ -824,12 +582,6 @@ aat_std_dev_unref (AatStdDev *self)
  *
  * Returns: its current value, or NaN while it is not ready
  */
-double
-aat_std_dev_get_value (const AatStdDev *self)
-{
-  g_return_val_if_fail (self != NULL, NAN);
-  return self->ready ? self->value : NAN;
-}
 
 /**
  * aat_std_dev_is_ready:
@@ -837,12 +589,6 @@ aat_std_dev_get_value (const AatStdDev *self)
  *
  * Returns: %TRUE once it has a value
  */
-gboolean
-aat_std_dev_is_ready (const AatStdDev *self)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-  return self->ready;
-}
 
 /**
  * aat_std_dev_get_period:
@@ -850,12 +596,6 @@ aat_std_dev_is_ready (const AatStdDev *self)
  *
  * Returns: the number of values it spans
  */
-guint
-aat_std_dev_get_period (const AatStdDev *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-  return self->w.period;
-}
 
 /**
  * aat_std_dev_reset:
@@ -863,15 +603,7 @@ aat_std_dev_get_period (const AatStdDev *self)
  *
  * Forgets every value, as if it were new.
  */
-void
-aat_std_dev_reset (AatStdDev *self)
-{
-  g_return_if_fail (self != NULL);
-  window_reset (&self->w);
-  self->ready = FALSE;
-  self->value = 0.0;
-  std_dev_reset_extra (self);
-}
+WINDOW_INDICATOR (AatStdDev, aat_std_dev, std_dev)
 
 
 /* ---- the update functions ---- */
