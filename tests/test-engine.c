@@ -20,8 +20,22 @@ struct _TestFeed
   /* for the manual order entry mode */
   gboolean manual;
   GPtrArray *orders;
+  /* failure injection: start() fails, or next_event() fails after this many events */
+  gboolean fail_start;
+  guint fail_after;
 };
 G_DEFINE_FINAL_TYPE (TestFeed, test_feed, AAT_TYPE_EXCHANGE)
+
+static gboolean
+feed_start (AatExchange *ex, GError **error)
+{
+  if (TEST_FEED (ex)->fail_start)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no such file: ticks.csv");
+      return FALSE;
+    }
+  return TRUE;
+}
 
 static GPtrArray *
 feed_instruments (AatExchange *ex)
@@ -45,6 +59,11 @@ feed_next (AatExchange *ex, GError **error)
   Tick *t;
   g_autoptr (AatTrade) trade = NULL;
 
+  if (self->fail_after > 0 && self->pos == self->fail_after)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "ticks.csv:%u: field 'price': not a number", self->pos + 2);
+      return NULL;
+    }
   if (self->pos >= self->ticks->len)
     return NULL;
   t = &g_array_index (self->ticks, Tick, self->pos++);
@@ -86,6 +105,7 @@ test_feed_class_init (TestFeedClass *klass)
   G_OBJECT_CLASS (klass)->finalize = test_feed_finalize;
   AAT_EXCHANGE_CLASS (klass)->instruments = feed_instruments;
   AAT_EXCHANGE_CLASS (klass)->next_event = feed_next;
+  AAT_EXCHANGE_CLASS (klass)->start = feed_start;
   AAT_EXCHANGE_CLASS (klass)->new_order = feed_new_order;
 }
 
@@ -692,6 +712,59 @@ test_slow_strategy_bounded (void)
   g_assert_cmpint (aat_engine_get_max_lag (engine), >=, 20 * 1000 * 1000);
 }
 
+/* ---- error paths of a run ---- */
+
+static void
+test_error_exchange_start (void)
+{
+  g_autoptr (AatEngine) engine = aat_engine_new (AAT_TRADING_TYPE_BACKTEST);
+  g_autoptr (TestFeed) a = feed_new ("ex-a", feed_a, G_N_ELEMENTS (feed_a));
+  g_autoptr (TestRec) s = g_object_new (TEST_TYPE_REC, NULL);
+  g_autoptr (GError) error = NULL;
+
+  a->fail_start = TRUE;
+  aat_engine_add_exchange (engine, AAT_EXCHANGE (a));
+  aat_engine_add_strategy (engine, AAT_STRATEGY (s));
+  g_assert_false (aat_engine_run (engine, &error));
+  g_assert_error (error, AAT_ENGINE_ERROR, AAT_ENGINE_ERROR_EXCHANGE);
+  g_assert_cmpstr (error->message, ==, "exchange 'ex-a' failed to start: no such file: ticks.csv");
+  /* nothing was dispatched, but the strategy still got its exit */
+  g_assert_cmpuint (aat_engine_get_event_count (engine), ==, 0);
+  g_assert_cmpstr (s->log->str, ==, "exit;");
+}
+
+static void
+test_error_next_event (void)
+{
+  g_autoptr (AatEngine) engine = aat_engine_new (AAT_TRADING_TYPE_BACKTEST);
+  g_autoptr (TestFeed) a = feed_new ("ex-a", feed_a, G_N_ELEMENTS (feed_a));
+  g_autoptr (TestRec) s = g_object_new (TEST_TYPE_REC, NULL);
+  g_autoptr (GError) error = NULL;
+
+  a->fail_after = 2;
+  aat_engine_add_exchange (engine, AAT_EXCHANGE (a));
+  aat_engine_add_strategy (engine, AAT_STRATEGY (s));
+  g_assert_false (aat_engine_run (engine, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_cmpstr (error->message, ==, "exchange 'ex-a': ticks.csv:4: field 'price': not a number");
+  g_assert_cmpuint (aat_engine_get_event_count (engine), ==, 2);
+  g_assert_true (g_str_has_suffix (s->log->str, "exit;"));
+}
+
+static void
+test_error_run_twice (void)
+{
+  g_autoptr (AatEngine) engine = aat_engine_new (AAT_TRADING_TYPE_BACKTEST);
+  g_autoptr (TestFeed) a = feed_new ("ex-a", feed_a, G_N_ELEMENTS (feed_a));
+  g_autoptr (GError) error = NULL;
+
+  aat_engine_add_exchange (engine, AAT_EXCHANGE (a));
+  g_assert_true (aat_engine_run (engine, NULL));
+  g_assert_false (aat_engine_run (engine, &error));
+  g_assert_error (error, AAT_ENGINE_ERROR, AAT_ENGINE_ERROR_STATE);
+  g_assert_cmpstr (error->message, ==, "an engine runs once; make a new one");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -708,5 +781,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/periodic/engine-time", test_periodic);
   g_test_add_func ("/engine/embed/run-async-stop", test_run_async_stop);
   g_test_add_func ("/engine/live/slow-strategy-bounded-queue", test_slow_strategy_bounded);
+  g_test_add_func ("/engine/errors/exchange-fails-to-start", test_error_exchange_start);
+  g_test_add_func ("/engine/errors/exchange-data-error", test_error_next_event);
+  g_test_add_func ("/engine/errors/run-twice", test_error_run_twice);
   return g_test_run ();
 }
