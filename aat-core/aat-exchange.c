@@ -37,7 +37,7 @@ typedef struct {
   guint source_index;         /* its place among the engine's sources */
   /* simulated broker */
   GPtrArray *pending;         /* AatOrder*, in arrival order */
-  GPtrArray *scratch;         /* reused snapshot of pending, so simulate() does not allocate */
+  gboolean simulating;        /* inside simulate(): cancels leave removal to its sweep */
   GHashTable *triggered;      /* stop-limit orders whose trigger fired: id set */
   GArray *last;               /* LastSeen by instrument index */
   AatFillTiming fill_timing;
@@ -130,7 +130,6 @@ aat_exchange_finalize (GObject *object)
 
   g_free (priv->name);
   g_ptr_array_unref (priv->pending);
-  g_ptr_array_unref (priv->scratch);
   g_hash_table_unref (priv->triggered);
   g_array_unref (priv->last);
   G_OBJECT_CLASS (aat_exchange_parent_class)->finalize (object);
@@ -311,7 +310,6 @@ aat_exchange_init (AatExchange *self)
   AatExchangePrivate *priv = PRIV (self);
 
   priv->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) aat_order_unref);
-  priv->scratch = g_ptr_array_new_with_free_func ((GDestroyNotify) aat_order_unref);
   priv->triggered = g_hash_table_new (g_int64_hash, g_int64_equal);
   priv->last = g_array_new (FALSE, TRUE, sizeof (LastSeen));
   priv->volume_share = 0.025;
@@ -867,11 +865,14 @@ sim_cancel_order (AatExchange *self, AatOrder *order)
   AatExchangePrivate *priv = PRIV (self);
   guint idx;
 
-  if (g_ptr_array_find (priv->pending, order, &idx))
+  if (g_ptr_array_find (priv->pending, order, &idx) && !aat_order_is_done (order))
     {
-      g_hash_table_remove (priv->triggered, &order->id);
       aat_exchange_emit_canceled (self, order);
-      g_ptr_array_remove_index (priv->pending, idx);
+      if (!priv->simulating)
+        {
+          g_hash_table_remove (priv->triggered, &order->id);
+          g_ptr_array_remove_index (priv->pending, idx);
+        }
     }
   else
     aat_exchange_emit_rejected (self, order, "cannot cancel: the order is not working");
@@ -1068,17 +1069,18 @@ aat_exchange_simulate (AatExchange *self, AatEvent *event)
 
   if (priv->pending->len > 0)
     {
-      /* Work on a snapshot: emitting fills may cancel or add orders. */
-      GPtrArray *work = priv->scratch;
+      /* The orders pending now, in place: an order placed while this runs (if a response
+       * is delivered at once) is appended and waits for the next event, and a cancel only
+       * marks its order, which the sweep below removes. No copy, no allocation. */
+      guint n = priv->pending->len;
+
       ts = event->kind == AAT_PAYLOAD_BAR ? ((AatBar *) event->payload)->timestamp : event->timestamp;
-      for (guint i = 0; i < priv->pending->len; i++)
-        if (((AatOrder *) priv->pending->pdata[i])->instrument == instrument)
-          g_ptr_array_add (work, aat_order_ref (priv->pending->pdata[i]));
-      for (guint i = 0; i < work->len; i++)
+      priv->simulating = TRUE;
+      for (guint i = 0; i < n; i++)
         {
-          AatOrder *order = work->pdata[i];
+          AatOrder *order = priv->pending->pdata[i];
           double px, available;
-          if (aat_order_is_done (order))
+          if (order->instrument != instrument || aat_order_is_done (order))
             continue;
           if (event->kind == AAT_PAYLOAD_BAR && expired (order, ts))
             {
@@ -1090,7 +1092,7 @@ aat_exchange_simulate (AatExchange *self, AatEvent *event)
           if (!isnan (px))
             sim_fill (self, order, px, available, event->kind == AAT_PAYLOAD_BAR ? ts : event->timestamp);
         }
-      g_ptr_array_set_size (work, 0);
+      priv->simulating = FALSE;
       for (guint i = priv->pending->len; i > 0; i--)
         {
           AatOrder *order = priv->pending->pdata[i - 1];
